@@ -1,0 +1,16 @@
+export const Scopes = {
+  sendPaymentRequest: "payment.send.payment.request",
+  auditRead: "payment.audit.read",
+  invoiceWrite: "payment.invoice.write",
+  invoiceRead: "payment.invoice.read",
+  paymentRequestWrite: "payment.paymentrequest.write",
+  dealerOrderRead: "payment.paymentdealerorder.read",
+  dealerOrderWrite: "payment.paymentdealerorder.write",
+} as const;
+
+export type Scope = (typeof Scopes)[keyof typeof Scopes];
+
+export const ALL_SCOPES: readonly Scope[] = Object.values(Scopes);
+
+/** A grant for every department. */
+export const ANY_DEPARTMENT = "*";
