@@ -37,18 +37,40 @@ const orderField = (field: string) =>
 
 const InvoiceAttributes = z
   .record(
-    z
-      .string()
-      .min(1, "invoiceAttributes keys must not be empty")
-      .max(64, "invoiceAttributes keys must be at most 64 characters"),
+    z.string(),
     z
       .string({ error: "invoiceAttributes values must be strings" })
       .max(1000, "invoiceAttributes values must be at most 1000 characters"),
-    { error: "invoiceAttributes must be an object of string values" },
+    {
+      error: (issue) =>
+        issue.code === "invalid_type" ? "invoiceAttributes must be an object of string values" : undefined,
+    },
   )
-  .refine((attributes) => Object.keys(attributes).length <= MAX_INVOICE_ATTRIBUTES, {
-    message: `invoiceAttributes must have at most ${MAX_INVOICE_ATTRIBUTES} keys`,
-  });
+  .superRefine((attributes, ctx) => {
+    const keys = Object.keys(attributes);
+    if (keys.length > MAX_INVOICE_ATTRIBUTES) {
+      ctx.addIssue({
+        code: "custom",
+        message: `invoiceAttributes must have at most ${MAX_INVOICE_ATTRIBUTES} keys`,
+      });
+    }
+    for (const key of keys) {
+      if (key.length === 0 || key.length > 64) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "invoiceAttributes keys must be 1-64 characters",
+        });
+      }
+    }
+  })
+  .meta({ maxProperties: MAX_INVOICE_ATTRIBUTES });
+
+/** JSON clients (Jackson, Gson) often send null for a field they leave unset: treat such a field as absent. */
+export const withoutNullFields = (input: unknown): unknown =>
+  input !== null && typeof input === "object" && !Array.isArray(input)
+    ? Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null))
+    : input;
 
 const unknownFieldError = (issue: { code?: string; keys?: string[]; input?: unknown }) =>
   issue.code === "unrecognized_keys"

@@ -1,0 +1,49 @@
+import { createCredentialStore } from "./auth/credential-store.ts";
+import type { ScryptParams } from "./auth/password-hash.ts";
+import type { PayreqDatabase } from "./db/open-database.ts";
+import type { PaymentUrlSettings } from "./embedded/create-payment-request.ts";
+import { createEmbeddedBackend } from "./embedded/embedded-backend.ts";
+import { type Clock, createUuidV7Generator, type IdGenerator, systemClock } from "./ids.ts";
+import { type Logger, silentLogger } from "./logger.ts";
+import { createOutboxNotifier } from "./notify/outbox-notifier.ts";
+import type { Notifier, PaymentsBackend } from "./ports.ts";
+import type { CallDeps } from "./send/record-call.ts";
+
+export type CoreOptions = {
+  database: PayreqDatabase;
+  paymentUrls: PaymentUrlSettings;
+  deliveryTimeoutMs?: number;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  notifier?: Notifier;
+  backend?: PaymentsBackend;
+  scrypt?: ScryptParams;
+};
+
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
+
+/** Wires the domain: the embedded backend and the outbox notifier unless others are given. */
+export const createCore = (options: CoreOptions) => {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? createUuidV7Generator(clock);
+  const { database } = options;
+  const backend =
+    options.backend ?? createEmbeddedBackend({ database, clock, ids, paymentUrls: options.paymentUrls });
+  const deps: CallDeps = {
+    database,
+    backend,
+    notifier: options.notifier ?? createOutboxNotifier(ids),
+    clock,
+    logger: options.logger ?? silentLogger,
+    deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+  };
+  const credentials = createCredentialStore(
+    database,
+    clock,
+    options.scrypt ? { scrypt: options.scrypt } : {},
+  );
+  return { deps, credentials, clock, ids };
+};
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,204 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => integer("created_at").notNull();
+const bool = (name: string) => integer(name, { mode: "boolean" }).notNull().default(false);
+
+export const dealers = sqliteTable("dealers", {
+  uuid: text("uuid").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const departments = sqliteTable("departments", {
+  uuid: text("uuid").primaryKey(),
+  dealerUuid: text("dealer_uuid")
+    .notNull()
+    .references(() => dealers.uuid),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const customers = sqliteTable(
+  "customers",
+  {
+    uuid: text("uuid").primaryKey(),
+    dealerUuid: text("dealer_uuid")
+      .notNull()
+      .references(() => dealers.uuid),
+    firstName: text("first_name").notNull(),
+    lastName: text("last_name").notNull(),
+    phone: text("phone"),
+    email: text("email"),
+    textOptIn: bool("text_opt_in"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("customers_dealer").on(t.dealerUuid)],
+);
+
+export const dealerAssociates = sqliteTable("dealer_associates", {
+  uuid: text("uuid").primaryKey(),
+  userUuid: text("user_uuid").notNull().unique(),
+  departmentUuid: text("department_uuid")
+    .notNull()
+    .references(() => departments.uuid),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const dealerOrders = sqliteTable(
+  "dealer_orders",
+  {
+    uuid: text("uuid").primaryKey(),
+    departmentUuid: text("department_uuid")
+      .notNull()
+      .references(() => departments.uuid),
+    orderType: text("order_type").notNull(),
+    orderNumber: text("order_number").notNull(),
+    customerUuid: text("customer_uuid")
+      .notNull()
+      .references(() => customers.uuid),
+    dealerAssociateUuid: text("dealer_associate_uuid").references(() => dealerAssociates.uuid),
+    amountCents: integer("amount_cents").notNull(),
+    status: text("status", { enum: ["OPEN", "CLOSED"] }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("dealer_orders_number").on(t.departmentUuid, t.orderType, t.orderNumber)],
+);
+
+export const invoices = sqliteTable(
+  "invoices",
+  {
+    uuid: text("uuid").primaryKey(),
+    orderUuid: text("order_uuid")
+      .notNull()
+      .references(() => dealerOrders.uuid),
+    departmentUuid: text("department_uuid")
+      .notNull()
+      .references(() => departments.uuid),
+    status: text("status", { enum: ["OPEN", "PAID", "VOID"] }).notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    description: text("description"),
+    refundedAmountCents: integer("refunded_amount_cents"),
+    paidDate: text("paid_date"),
+    signatureFileName: text("signature_file_name"),
+    reminderDate: text("reminder_date"),
+    reminderMileage: integer("reminder_mileage"),
+    fileName: text("file_name"),
+    paymentDeclines: text("payment_declines"),
+    invoiceAttributes: text("invoice_attributes", { mode: "json" }).$type<Record<string, string>>(),
+    attachInvoice: bool("attach_invoice"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("invoices_order").on(t.orderUuid),
+    uniqueIndex("invoices_one_open_per_order").on(t.orderUuid).where(sql`status = 'OPEN'`),
+  ],
+);
+
+export const paymentRequests = sqliteTable(
+  "payment_requests",
+  {
+    uuid: text("uuid").primaryKey(),
+    invoiceUuid: text("invoice_uuid")
+      .notNull()
+      .references(() => invoices.uuid),
+    departmentUuid: text("department_uuid").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: integer("expires_at").notNull(),
+    attachInvoice: bool("attach_invoice"),
+    esignRequired: bool("esign_required"),
+    sendAsText: bool("send_as_text"),
+    sendAsEmail: bool("send_as_email"),
+    textResult: text("text_result", { enum: ["SUCCESS", "FAILURE"] }),
+    emailResult: text("email_result", { enum: ["SUCCESS", "FAILURE"] }),
+    requestId: text("request_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("payment_requests_invoice").on(t.invoiceUuid)],
+);
+
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    uuid: text("uuid").primaryKey(),
+    paymentRequestUuid: text("payment_request_uuid")
+      .notNull()
+      .references(() => paymentRequests.uuid),
+    customerUuid: text("customer_uuid").notNull(),
+    channel: text("channel", { enum: ["text", "email"] }).notNull(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject"),
+    body: text("body").notNull(),
+    status: text("status", { enum: ["DELIVERED", "FAILED"] }).notNull(),
+    provider: text("provider").notNull(),
+    providerRef: text("provider_ref"),
+    error: text("error"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("outbox_payment_request").on(t.paymentRequestUuid)],
+);
+
+export const apiUsers = sqliteTable("api_users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  disabled: bool("disabled"),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const apiGrants = sqliteTable(
+  "api_grants",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => apiUsers.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    departmentUuid: text("department_uuid").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.scope, t.departmentUuid] })],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    requestId: text("request_id").notNull().unique(),
+    receivedAt: integer("received_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    transport: text("transport").notNull(),
+    operation: text("operation").notNull(),
+    clientAddress: text("client_address"),
+    username: text("username"),
+    departmentUuid: text("department_uuid"),
+    outcome: text("outcome", { enum: ["SUCCESS", "REJECTED", "FAILED"] }).notNull(),
+    httpStatus: integer("http_status").notNull(),
+    errorCodes: text("error_codes", { mode: "json" }).$type<number[]>().notNull(),
+    warningCodes: text("warning_codes", { mode: "json" }).$type<number[]>().notNull(),
+    orderNumber: text("order_number"),
+    orderUuid: text("order_uuid"),
+    orderCreated: integer("order_created", { mode: "boolean" }),
+    invoiceUuid: text("invoice_uuid"),
+    invoiceCreated: integer("invoice_created", { mode: "boolean" }),
+    paymentRequestUuid: text("payment_request_uuid"),
+    customerUuid: text("customer_uuid"),
+    textSent: text("text_sent"),
+    emailSent: text("email_sent"),
+    idempotencyKey: text("idempotency_key"),
+    requestBody: text("request_body", { mode: "json" }),
+    responseBody: text("response_body", { mode: "json" }),
+    timeline: text("timeline", { mode: "json" }).$type<TimelineEntry[]>().notNull(),
+  },
+  (t) => [index("audit_received").on(t.receivedAt)],
+);
+
+export type TimelineEntry = {
+  step: string;
+  atMs: number;
+  durationMs: number;
+  result: string;
+  detail?: string;
+};

@@ -1,0 +1,108 @@
+import type Database from "better-sqlite3";
+
+export type WriteQueue = {
+  /**
+   * Runs `work` inside the current batch transaction, in its own savepoint: if it throws, only its writes are undone.
+   * Resolves once the batch holding its writes has committed.
+   */
+  run<T>(work: () => T | Promise<T>): Promise<T>;
+  /** Resolves when nothing is queued or uncommitted. */
+  drain(): Promise<void>;
+  readonly stats: { batches: number; calls: number };
+};
+
+type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+
+/**
+ * Group commit: the writes of concurrent calls share one IMMEDIATE transaction per tick. Calls take turns
+ * (one savepoint at a time, so a rollback never touches another call's writes) and are answered only after
+ * the COMMIT that made their writes durable.
+ */
+export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
+  let turn: Promise<void> = Promise.resolve();
+  let pendingInBatch: Waiter[] = [];
+  let commitScheduled = false;
+  let queued = 0;
+  const stats = { batches: 0, calls: 0 };
+
+  const commit = () => {
+    commitScheduled = false;
+    if (queued > 0) {
+      // A call is still between savepoint statements (it awaited); commit when the turns run dry.
+      scheduleCommit();
+      return;
+    }
+    const waiters = pendingInBatch;
+    pendingInBatch = [];
+    if (!sqlite.inTransaction) {
+      for (const w of waiters) w.resolve();
+      return;
+    }
+    try {
+      sqlite.exec("COMMIT");
+      stats.batches++;
+      for (const w of waiters) w.resolve();
+    } catch (error) {
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+      for (const w of waiters) w.reject(error);
+    }
+  };
+
+  const scheduleCommit = () => {
+    if (commitScheduled) return;
+    commitScheduled = true;
+    setImmediate(commit);
+  };
+
+  const runInSavepoint = async <T>(work: () => T | Promise<T>): Promise<T> => {
+    if (!sqlite.inTransaction) sqlite.exec("BEGIN IMMEDIATE");
+    sqlite.exec("SAVEPOINT call");
+    try {
+      const result = await work();
+      sqlite.exec("RELEASE call");
+      return result;
+    } catch (error) {
+      if (sqlite.inTransaction) {
+        sqlite.exec("ROLLBACK TO call");
+        sqlite.exec("RELEASE call");
+      }
+      throw error;
+    }
+  };
+
+  const run = <T>(work: () => T | Promise<T>): Promise<T> => {
+    queued++;
+    stats.calls++;
+    const previous = turn;
+    let finishTurn!: () => void;
+    turn = new Promise<void>((resolve) => {
+      finishTurn = resolve;
+    });
+    return previous.then(async () => {
+      let result: T;
+      try {
+        result = await runInSavepoint(work);
+      } finally {
+        queued--;
+        finishTurn();
+      }
+      await new Promise<void>((resolve, reject) => {
+        pendingInBatch.push({ resolve, reject });
+        scheduleCommit();
+      });
+      return result;
+    });
+  };
+
+  const drain = async () => {
+    await turn;
+    if (pendingInBatch.length > 0 || sqlite.inTransaction) {
+      await new Promise<void>((resolve, reject) => {
+        pendingInBatch.push({ resolve, reject });
+        scheduleCommit();
+      });
+    }
+  };
+
+  return { run, drain, stats };
+};

@@ -1,0 +1,131 @@
+import type { DeliveryResult } from "@payreq/contracts";
+
+export type Department = { uuid: string; name: string; dealerUuid: string; dealerName: string };
+
+export type Customer = {
+  uuid: string;
+  dealerUuid: string;
+  firstName: string;
+  lastName: string;
+  phone: string | null;
+  email: string | null;
+  textOptIn: boolean;
+};
+
+export type Order = {
+  uuid: string;
+  departmentUuid: string;
+  orderType: string;
+  orderNumber: string;
+  customerUuid: string;
+  dealerAssociateUuid: string | null;
+  amountCents: number;
+  status: "OPEN" | "CLOSED";
+};
+
+export type InvoiceStatus = "OPEN" | "PAID" | "VOID";
+
+/** The invoice fields a request may carry; absent fields are left as they are on a reused invoice. */
+export type InvoiceFields = {
+  amountCents: number;
+  description?: string | undefined;
+  refundedAmountCents?: number | undefined;
+  paidDate?: string | undefined;
+  signatureFileName?: string | undefined;
+  reminderDate?: string | undefined;
+  reminderMileage?: number | undefined;
+  fileName?: string | undefined;
+  paymentDeclines?: string | undefined;
+  invoiceAttributes?: Record<string, string> | undefined;
+  attachInvoice?: boolean | undefined;
+};
+
+export type Invoice = {
+  uuid: string;
+  orderUuid: string;
+  departmentUuid: string;
+  status: InvoiceStatus;
+} & Required<Pick<InvoiceFields, "amountCents">>;
+
+export type AssociateRef = {
+  uuid?: string | undefined;
+  userUuid?: string | undefined;
+  departmentUuid?: string | undefined;
+};
+
+export type OrderRequest = {
+  department: Department;
+  dealerUuid?: string | undefined;
+  orderUuid?: string | undefined;
+  orderNumber?: string | undefined;
+  orderType?: string | undefined;
+  customerUuid?: string | undefined;
+  associate: AssociateRef;
+  amountCents: number;
+};
+
+export type ResolvedOrder = { order: Order; customer: Customer; created: boolean };
+export type EnsuredInvoice = { invoice: Invoice; created: boolean; previousAmountCents?: number | undefined };
+
+export type PaymentRequestFlags = {
+  attachInvoice: boolean;
+  esignRequired: boolean;
+  sendAsText: boolean;
+  sendAsEmail: boolean;
+};
+
+export type CreatedPaymentRequest = {
+  uuid: string;
+  invoiceUuid: string;
+  paymentUrl: string;
+  invoiceUrl: string;
+  expiresAt: number;
+};
+
+export type Channel = "text" | "email";
+
+export type DeliveryRecord = {
+  channel: Channel;
+  customerUuid: string;
+  recipient: string;
+  subject?: string | undefined;
+  body: string;
+  status: "DELIVERED" | "FAILED";
+  provider: string;
+  providerRef?: string | undefined;
+  error?: string | undefined;
+};
+
+/** The payments platform: orders, invoices and payment requests (embedded SQLite, or a real upstream over HTTP). */
+export type PaymentsBackend = {
+  /** Runs steps 1–3 so that either all of their writes happen or none. */
+  atomically<T>(work: () => Promise<T>): Promise<T>;
+  getDepartment(departmentUuid: string): Promise<Department | undefined>;
+  /** Step 1: the order named by orderUuid, or the department's order with (orderType, orderNumber), created if none. */
+  resolveOrder(request: OrderRequest): Promise<ResolvedOrder>;
+  /** Step 2: the order's open invoice, brought up to date with `fields`, or a new one. */
+  ensureOpenInvoice(order: Order, fields: InvoiceFields): Promise<EnsuredInvoice>;
+  /** Step 3: a payment request with a public, unguessable payment URL. */
+  createPaymentRequest(input: {
+    invoice: Invoice;
+    flags: PaymentRequestFlags;
+    requestId: string;
+  }): Promise<CreatedPaymentRequest>;
+  /** Records the per-channel results and the messages handed to the notifier. */
+  recordDelivery(input: {
+    paymentRequestUuid: string;
+    textResult?: DeliveryResult | undefined;
+    emailResult?: DeliveryResult | undefined;
+    messages: DeliveryRecord[];
+  }): Promise<void>;
+};
+
+export type TextMessage = { to: string; body: string };
+export type EmailMessage = { to: string; subject: string; text: string; html?: string | undefined };
+export type Receipt = { provider: string; providerRef?: string | undefined };
+
+/** Delivers texts and emails. Throws when the provider refuses; honours `signal` for timeouts. */
+export type Notifier = {
+  sendText(message: TextMessage, signal: AbortSignal): Promise<Receipt>;
+  sendEmail(message: EmailMessage, signal: AbortSignal): Promise<Receipt>;
+};

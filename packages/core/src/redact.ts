@@ -1,0 +1,28 @@
+import { maskEmail, maskPhone } from "./mask.ts";
+
+const EMAIL = /[^\s@"'<>]+@[^\s@"'<>]+\.[^\s@"'<>]+/g;
+/** 9 to 15 digits, optionally with single separators between them. */
+const PHONE = /\+?\d(?:[\s().-]?\d){8,14}/g;
+
+/** Fields that hold identifiers, dates or enums: they are kept as they are so operators can search by them. */
+const STRUCTURED_KEY = /(Uuid|Guid|Id|Date|^orderNumber|^orderType|^textSent|^emailSent|Title)$/;
+
+/** Masks anything that looks like an email address or a phone number inside a string. */
+export const redactText = (text: string): string =>
+  text.replace(EMAIL, (m) => maskEmail(m)).replace(PHONE, (m) => maskPhone(m));
+
+/** A copy of a JSON value with free text redacted (descriptions and attributes may hold contact details). */
+export const redactPersonalData = (value: unknown, key = ""): unknown => {
+  if (typeof value === "string") return STRUCTURED_KEY.test(key) ? value : redactText(value);
+  if (Array.isArray(value)) return value.map((item) => redactPersonalData(item, key));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [redactText(k), redactPersonalData(v, k)]),
+    );
+  }
+  return value;
+};
+
+/** Payment URLs are bearer links: keep the first characters of the token only. */
+export const maskPaymentUrl = (url: string): string =>
+  url.replace(/([A-Za-z0-9_-]{6})[A-Za-z0-9_-]{20,}$/, "$1…");

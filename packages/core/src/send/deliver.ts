@@ -1,0 +1,117 @@
+import { type DeliveryResult, type WarningItem, type WarningName, warningItem } from "@payreq/contracts";
+import { maskEmail, maskPhone } from "../mask.ts";
+import type { Channel, Customer, DeliveryRecord, Notifier, Receipt } from "../ports.ts";
+import { type MessageContext, renderEmail, renderText } from "./templates.ts";
+
+export type ChannelOutcome = {
+  result: DeliveryResult;
+  warning?: WarningItem | undefined;
+  record?: DeliveryRecord | undefined;
+};
+
+export type DeliveryOutcome = { text?: ChannelOutcome | undefined; email?: ChannelOutcome | undefined };
+
+class DeliveryTimeout extends Error {}
+
+const withTimeout = async <T>(
+  timeoutMs: number,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> => {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new DeliveryTimeout());
+      controller.abort();
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([attempt(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+const skipped = (name: WarningName): ChannelOutcome => ({ result: "FAILURE", warning: warningItem(name) });
+
+const send = async (
+  channel: Channel,
+  base: Omit<DeliveryRecord, "status" | "provider" | "providerRef" | "error">,
+  timeoutMs: number,
+  attempt: (signal: AbortSignal) => Promise<Receipt>,
+): Promise<ChannelOutcome> => {
+  try {
+    const receipt = await withTimeout(timeoutMs, attempt);
+    return { result: "SUCCESS", record: { ...base, status: "DELIVERED", ...receipt } };
+  } catch (error) {
+    const timedOut = error instanceof DeliveryTimeout;
+    const reason = timedOut ? `no answer within ${timeoutMs} ms` : describe(error);
+    const name: WarningName =
+      channel === "text"
+        ? timedOut
+          ? "TEXT_DELIVERY_TIMEOUT"
+          : "TEXT_DELIVERY_FAILED"
+        : timedOut
+          ? "EMAIL_DELIVERY_TIMEOUT"
+          : "EMAIL_DELIVERY_FAILED";
+    return {
+      result: "FAILURE",
+      warning: warningItem(name, {
+        description: `The payment request exists; the provider failed: ${reason}`,
+      }),
+      record: { ...base, status: "FAILED", provider: "unknown", error: reason },
+    };
+  }
+};
+
+/** Provider errors may quote the recipient; keep only the first line, without digits runs or addresses. */
+const describe = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error))
+    .split("\n")[0]!
+    .replace(/\S+@\S+/g, "[email]")
+    .replace(/\+?\d[\d\s().-]{6,}\d/g, "[phone]")
+    .slice(0, 200);
+
+/** Step 4: text and email concurrently, each only when asked for; never throws. */
+export const deliver = async (
+  notifier: Notifier,
+  input: {
+    customer: Customer;
+    context: MessageContext;
+    sendAsText: boolean;
+    sendAsEmail: boolean;
+    timeoutMs: number;
+  },
+): Promise<DeliveryOutcome> => {
+  const { customer, context, timeoutMs } = input;
+
+  const text = async (): Promise<ChannelOutcome | undefined> => {
+    if (!input.sendAsText) return undefined;
+    if (!customer.phone) return skipped("TEXT_NO_PHONE");
+    if (!customer.textOptIn) return skipped("TEXT_NOT_OPTED_IN");
+    const phone = customer.phone;
+    const body = renderText(context);
+    const base = { channel: "text" as const, customerUuid: customer.uuid, recipient: maskPhone(phone), body };
+    return send("text", base, timeoutMs, (signal) => notifier.sendText({ to: phone, body }, signal));
+  };
+
+  const email = async (): Promise<ChannelOutcome | undefined> => {
+    if (!input.sendAsEmail) return undefined;
+    if (!customer.email) return skipped("EMAIL_NO_ADDRESS");
+    const address = customer.email;
+    const message = renderEmail(context);
+    const base = {
+      channel: "email" as const,
+      customerUuid: customer.uuid,
+      recipient: maskEmail(address),
+      subject: message.subject,
+      body: message.text,
+    };
+    return send("email", base, timeoutMs, (signal) =>
+      notifier.sendEmail({ to: address, ...message }, signal),
+    );
+  };
+
+  const [textOutcome, emailOutcome] = await Promise.all([text(), email()]);
+  return { text: textOutcome, email: emailOutcome };
+};
