@@ -198,7 +198,7 @@ describe("step 2: the open invoice", () => {
     const t = await setup();
     const body = sunriseBody({ fileName: "ro-1.pdf", invoiceAttributes: { vin: "1HGCM82633A004352" } });
     const first = ok(await t.send(body));
-    const { fileName: _f, invoiceAttributes: _a, ...rest } = body;
+    const { fileName: _f, invoiceAttributes: _a, ...rest } = body as Record<string, unknown>;
     ok(await t.send(rest));
     const [invoice] = invoicesOf(t.database, first.body.orderUuid);
     expect(invoice?.fileName).toBe("ro-1.pdf");

@@ -1,0 +1,58 @@
+import { isMigrated } from "@payreq/core";
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { AppDeps, AppEnv } from "./http/env.ts";
+import { errorResponse } from "./http/envelope.ts";
+import { registerDocsRoutes } from "./openapi/docs-routes.ts";
+import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-route.ts";
+import { mountTrpc } from "./trpc/mount-trpc.ts";
+
+/** The HTTP surface: REST at the published path, tRPC at /trpc, docs, health. */
+export const createApp = (deps: AppDeps) => {
+  const app = new Hono<AppEnv>();
+  const { logger } = deps.core.deps;
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // tRPC builds its own Response, so the header is set on whatever response goes out.
+    c.res.headers.set("X-Request-Id", c.get("requestId"));
+    if (c.req.path !== "/healthz" && c.req.path !== "/readyz") {
+      logger.info("request", {
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      });
+    }
+  });
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", (c) => {
+    try {
+      deps.core.deps.database.sqlite.prepare("select 1").get();
+      if (!isMigrated(deps.core.deps.database)) return c.json({ status: "not migrated" }, 503);
+      return c.json({ status: "ready" });
+    } catch {
+      return c.json({ status: "database unavailable" }, 503);
+    }
+  });
+
+  registerDocsRoutes(app);
+  registerSendPaymentRequestRoute(app, deps);
+  mountTrpc(app, deps);
+
+  app.notFound((c) => errorResponse(c, "NOT_FOUND"));
+  app.onError((error, c) => {
+    logger.error("unhandled error", {
+      requestId: c.get("requestId"),
+      error: `${error.name}: ${error.message}`,
+    });
+    return errorResponse(c, "INTERNAL_SERVER_EXCEPTION");
+  });
+  return app;
+};
+
+export type App = ReturnType<typeof createApp>;

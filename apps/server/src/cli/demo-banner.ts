@@ -1,0 +1,28 @@
+import type { DemoData } from "@payreq/core";
+
+/** What `serve` prints after seeding: the credentials and a request that works as pasted. */
+export const demoBanner = (demo: DemoData, url: string): string => {
+  const { sunriseSender, harborSender, ops } = demo.credentials;
+  const body = JSON.stringify({
+    amount: 125.5,
+    description: "Brake pads and rotors",
+    orderNumber: "RO-1001",
+    orderType: "RO",
+    customerUuid: demo.ids.customers.sunriseFull,
+    sendAsText: true,
+    sendAsEmail: true,
+  });
+  return [
+    "Demo data seeded. These passwords are shown once:",
+    `  ${sunriseSender.username.padEnd(15)} ${sunriseSender.password}   ${sunriseSender.scope} on ${sunriseSender.departmentUuid}`,
+    `  ${harborSender.username.padEnd(15)} ${harborSender.password}   ${harborSender.scope} on ${harborSender.departmentUuid}`,
+    `  ${ops.username.padEnd(15)} ${ops.password}   ${ops.scope} on *`,
+    "",
+    "Try it:",
+    `curl -sS -u '${sunriseSender.username}:${sunriseSender.password}' \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -X POST '${url}/payment/aggregator/v1/departments/${demo.ids.departments.sunrise}/payment-requests' \\`,
+    `  --data-raw '${body}'`,
+    "",
+  ].join("\n");
+};

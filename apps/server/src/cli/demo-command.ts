@@ -1,0 +1,40 @@
+import { isEmptyDatabase, seedDemo } from "@payreq/core";
+import type { Config } from "../config.ts";
+import { createJsonLogger } from "../logger.ts";
+import { buildCore, openConfiguredDatabase } from "../server.ts";
+import { UsageError } from "./output.ts";
+
+export const runDemoSeed = async (config: Config, args: string[], json: boolean): Promise<number> => {
+  if (args[0] !== "seed" || args.length !== 1) throw new UsageError("usage: payreq demo seed [--json]");
+  const database = openConfiguredDatabase(config);
+  try {
+    if (!isEmptyDatabase(database)) {
+      console.error(
+        `payreq: ${config.databasePath} already holds data; demo data is seeded only into an empty database`,
+      );
+      return 1;
+    }
+    const core = buildCore(
+      config,
+      database,
+      createJsonLogger(() => {}),
+    );
+    const demo = await seedDemo(database, core.credentials, core.clock);
+    if (json) {
+      console.log(JSON.stringify(demo, null, 2));
+    } else {
+      console.log(`Seeded ${config.databasePath}`);
+      console.log(
+        `Departments: sunrise ${demo.ids.departments.sunrise}, harbor ${demo.ids.departments.harbor}`,
+      );
+      for (const credential of Object.values(demo.credentials)) {
+        console.log(
+          `  ${credential.username}  ${credential.password}  ${credential.scope} on ${credential.departmentUuid}`,
+        );
+      }
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+};

@@ -1,0 +1,34 @@
+import { isEmptyDatabase, seedDemo } from "@payreq/core";
+import type { Config } from "../config.ts";
+import { createJsonLogger } from "../logger.ts";
+import { buildCore, openConfiguredDatabase, startServer } from "../server.ts";
+import { demoBanner } from "./demo-banner.ts";
+
+/** Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight calls and closes the database. */
+export const runServe = async (config: Config): Promise<number> => {
+  const logger = createJsonLogger();
+  const database = openConfiguredDatabase(config);
+  const core = buildCore(config, database, logger);
+  const seeded =
+    config.demo && isEmptyDatabase(database)
+      ? await seedDemo(database, core.credentials, core.clock)
+      : undefined;
+  const server = await startServer(core, config);
+  logger.info("listening", { url: server.url, database: config.databasePath });
+  if (seeded) process.stderr.write(`\n${demoBanner(seeded, server.url)}\n`);
+  else if (config.demo)
+    process.stderr.write("Demo data already present; its passwords were shown when it was seeded.\n");
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info("shutting down", { signal });
+      server.shutdown().then(resolve, (error: unknown) => {
+        logger.error("shutdown failed", { error: String(error) });
+        resolve();
+      });
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  logger.info("stopped");
+  return 0;
+};

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseDuration, readConfig } from "./config.ts";
+
+describe("readConfig", () => {
+  it("has working defaults", () => {
+    const config = readConfig({ INIT_CWD: "/srv/app" });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      databasePath: "/srv/app/data/payreq.db",
+      paymentUrlBase: "http://127.0.0.1:3000/pay",
+      paymentUrlTtlMs: 7 * 86_400_000,
+      demo: false,
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = readConfig({
+      PORT: "8080",
+      HOST: "0.0.0.0",
+      PAYREQ_DATABASE: "/var/lib/payreq.db",
+      PAYREQ_PAYMENT_URL_BASE: "https://pay.example.com/p",
+      PAYREQ_PAYMENT_URL_TTL: "72h",
+      PAYREQ_DELIVERY_TIMEOUT: "5s",
+      PAYREQ_DEMO: "1",
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: "0.0.0.0",
+      databasePath: "/var/lib/payreq.db",
+      paymentUrlBase: "https://pay.example.com/p",
+      paymentUrlTtlMs: 72 * 3_600_000,
+      deliveryTimeoutMs: 5000,
+      demo: true,
+    });
+  });
+
+  it.each([
+    ["PORT", "eighty"],
+    ["PORT", "70000"],
+    ["PAYREQ_PAYMENT_URL_BASE", "ftp://pay.example.com"],
+    ["PAYREQ_PAYMENT_URL_TTL", "forever"],
+    ["PAYREQ_DELIVERY_TIMEOUT", "0s"],
+    ["PAYREQ_DEMO", "maybe"],
+  ])("stops with a message naming %s for %j", (name, value) => {
+    expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => readConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe("parseDuration", () => {
+  it.each([
+    ["500ms", 500],
+    ["90", 90_000],
+    ["15m", 900_000],
+    ["7d", 604_800_000],
+  ])("%s is %d ms", (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+  it("rejects other text", () => {
+    expect(parseDuration("1 week")).toBeUndefined();
+  });
+});

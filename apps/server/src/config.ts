@@ -1,0 +1,93 @@
+import { isAbsolute, resolve } from "node:path";
+import * as z from "zod";
+
+const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "90s", "15m", "72h", "7d", "500ms", or a bare number of seconds. */
+export const parseDuration = (text: string): number | undefined => {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? "s") as keyof typeof UNIT_MS;
+  return Number(match[1]) * UNIT_MS[unit];
+};
+
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a duration such as 90s, 15m, 72h or 7d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const flag = (name: string) =>
+  z
+    .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""], {
+      error: `${name} must be one of 1, 0, true, false, yes, no, on, off`,
+    })
+    .default("0")
+    .transform((value) => ["1", "true", "yes", "on"].includes(value));
+
+const ConfigSchema = z.object({
+  PORT: z.coerce
+    .number({ error: "PORT must be a number" })
+    .int("PORT must be an integer")
+    .min(0, "PORT must be 0-65535")
+    .max(65535, "PORT must be 0-65535")
+    .default(3000),
+  HOST: z.string().min(1, "HOST must not be empty").default("127.0.0.1"),
+  PAYREQ_DATABASE: z.string().min(1, "PAYREQ_DATABASE must not be empty").default("./data/payreq.db"),
+  PAYREQ_PAYMENT_URL_BASE: z
+    .url({ protocol: /^https?$/, error: "PAYREQ_PAYMENT_URL_BASE must be an http(s) URL" })
+    .optional(),
+  PAYREQ_PAYMENT_URL_TTL: duration("PAYREQ_PAYMENT_URL_TTL", "7d"),
+  PAYREQ_DELIVERY_TIMEOUT: duration("PAYREQ_DELIVERY_TIMEOUT", "10s"),
+  PAYREQ_DEMO: flag("PAYREQ_DEMO"),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databasePath: string;
+  paymentUrlBase: string;
+  paymentUrlTtlMs: number;
+  deliveryTimeoutMs: number;
+  demo: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; relative paths are taken from where the command was run. */
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const cleaned = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).flatMap((key) =>
+      env[key] === undefined || env[key] === "" ? [] : [[key, env[key]]],
+    ),
+  );
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${String(issue.path[0])}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  const base = env.INIT_CWD ?? process.cwd();
+  const databasePath =
+    c.PAYREQ_DATABASE === ":memory:" || isAbsolute(c.PAYREQ_DATABASE)
+      ? c.PAYREQ_DATABASE
+      : resolve(base, c.PAYREQ_DATABASE);
+  const shownHost = c.HOST === "0.0.0.0" || c.HOST === "::" ? "127.0.0.1" : c.HOST;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databasePath,
+    paymentUrlBase: c.PAYREQ_PAYMENT_URL_BASE ?? `http://${shownHost}:${c.PORT}/pay`,
+    paymentUrlTtlMs: c.PAYREQ_PAYMENT_URL_TTL,
+    deliveryTimeoutMs: c.PAYREQ_DELIVERY_TIMEOUT,
+    demo: c.PAYREQ_DEMO,
+  };
+};

@@ -1,0 +1,52 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { type CallMeta, recordCall, type Transport } from "@payreq/core";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppDeps, AppEnv, CallState } from "./env.ts";
+
+const clientAddress = (c: Context): string | undefined => {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The envelope of a refusal, whether REST wrote it or tRPC wrapped it in its error shape. */
+const envelopeFromResponse = async (res: Response): Promise<Record<string, unknown>> => {
+  try {
+    const body = (await res.clone().json()) as Record<string, unknown>;
+    const trpcData = (body.error as { data?: { errors?: unknown } } | undefined)?.data;
+    return trpcData?.errors ? { errors: trpcData.errors, warnings: [] } : body;
+  } catch {
+    return { status: res.status };
+  }
+};
+
+/**
+ * Every API call gets one audit row. Calls that reach core are written there (with the steps); anything
+ * refused before (401, 413, 415, malformed JSON, unknown routes) is written here from the response.
+ */
+export const auditCalls = ({ core }: AppDeps, transport: Transport, operation: (c: Context) => string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const meta: CallMeta = {
+      requestId: c.get("requestId"),
+      transport,
+      operation: operation(c),
+      receivedAt: core.clock.now(),
+      clientAddress: clientAddress(c),
+    };
+    const call: CallState = { meta, audited: false, departmentUuid: c.req.param("departmentUuid") };
+    c.set("call", call);
+    await next();
+    if (call.audited) return;
+    const response = await envelopeFromResponse(c.res);
+    await recordCall(core.deps, {
+      meta: call.meta,
+      username: call.username,
+      departmentUuid: call.departmentUuid,
+      status: c.res.status,
+      response,
+      requestBody: call.requestBody,
+    });
+  });

@@ -1,0 +1,95 @@
+import { ERRORS } from "@payreq/contracts";
+import { describe, expect, it } from "vitest";
+import { basic, createTestApp } from "../../test/harness.ts";
+
+type Case = [
+  name: string,
+  header: (t: Awaited<ReturnType<typeof createTestApp>>) => string | null,
+  status: number,
+  code: number,
+];
+
+const cases: Case[] = [
+  ["no Authorization header", () => null, 401, ERRORS.NULL_CREDENTIALS.code],
+  ["an empty Authorization header", () => "", 401, ERRORS.NULL_CREDENTIALS.code],
+  ["a Bearer token", () => "Bearer abc.def.ghi", 401, ERRORS.NULL_CREDENTIALS.code],
+  ["Basic without credentials", () => "Basic ", 401, ERRORS.NULL_CREDENTIALS.code],
+  ["bad base64", () => "Basic !!!not-base64!!!", 401, ERRORS.NULL_CREDENTIALS.code],
+  [
+    "no colon",
+    () => `Basic ${Buffer.from("sunrise-sender").toString("base64")}`,
+    401,
+    ERRORS.NULL_CREDENTIALS.code,
+  ],
+  [
+    "an empty username",
+    () => `Basic ${Buffer.from(":secret").toString("base64")}`,
+    401,
+    ERRORS.NULL_CREDENTIALS.code,
+  ],
+  ["an unknown user", () => basic("nobody", "whatever-password"), 401, ERRORS.WRONG_CREDENTIAL.code],
+  [
+    "a wrong password",
+    (t) => basic("sunrise-sender", `${t.demo.credentials.sunriseSender.password}x`),
+    401,
+    ERRORS.WRONG_CREDENTIAL.code,
+  ],
+  ["a credential without the send scope", (t) => t.ops, 403, ERRORS.INVALID_SCOPE_DEPARTMENT.code],
+  ["another department's credential", (t) => t.harbor, 403, ERRORS.INVALID_SCOPE_DEPARTMENT.code],
+];
+
+describe.each(["rest", "trpc"] as const)("authentication over %s", (transport) => {
+  it.each(cases)("refuses %s", async (_name, header, status, code) => {
+    const t = await createTestApp();
+    const body = t.body();
+    const res =
+      transport === "rest"
+        ? await t.post(body, { auth: header(t) })
+        : await t.trpc({ departmentUuid: t.dept, ...body }, header(t));
+    expect(res.status).toBe(status);
+    const json = (await res.json()) as {
+      errors?: { errorCode: number }[];
+      error?: { data: { errorCode: number; errors: { errorCode: number }[] } };
+    };
+    const errors = transport === "rest" ? json.errors : json.error?.data.errors;
+    expect(errors?.map((e) => e.errorCode)).toEqual([code]);
+    if (status === 401)
+      expect(res.headers.get("www-authenticate")).toBe('Basic realm="payment", charset="UTF-8"');
+    else expect(res.headers.get("www-authenticate")).toBeNull();
+    expect(t.database.sqlite.prepare("select count(*) as n from dealer_orders").get()).toEqual({ n: 0 });
+    const row = t.auditRows().at(-1);
+    expect(row).toMatchObject({ http_status: status, outcome: "REJECTED", transport });
+    expect(JSON.parse(String(row?.error_codes))).toEqual([code]);
+  });
+});
+
+describe("credential secrecy", () => {
+  it("answers an unknown user and a wrong password identically", async () => {
+    const t = await createTestApp();
+    const unknown = await t.post(t.body(), { auth: basic("nobody", "x-password-123") });
+    const wrong = await t.post(t.body(), { auth: basic("sunrise-sender", "x-password-123") });
+    expect(unknown.status).toBe(wrong.status);
+    expect(await unknown.json()).toEqual(await wrong.json());
+    const headersOf = (res: Response) =>
+      [...res.headers.entries()].filter(([name]) => name !== "x-request-id" && name !== "date").sort();
+    expect(headersOf(unknown)).toEqual(headersOf(wrong));
+  });
+
+  it("never writes a password or the Authorization header to the audit log or the log", async () => {
+    const lines: string[] = [];
+    const t = await createTestApp({
+      logger: {
+        info: (m, f) => lines.push(JSON.stringify([m, f])),
+        warn: (m, f) => lines.push(JSON.stringify([m, f])),
+        error: (m, f) => lines.push(JSON.stringify([m, f])),
+      },
+    });
+    const { password } = t.demo.credentials.sunriseSender;
+    await t.post(t.body());
+    await t.post(t.body(), { auth: basic("sunrise-sender", "wrong-password-99") });
+    await t.trpc({ departmentUuid: t.dept, ...t.body() });
+    const everything = JSON.stringify(t.auditRows()) + lines.join("\n");
+    for (const secret of [password, "wrong-password-99", t.sender.slice(6), "Basic "])
+      expect(everything).not.toContain(secret);
+  });
+});

@@ -1,0 +1,20 @@
+import type { CallMeta, Core, Principal } from "@payreq/core";
+
+export type AppVariables = {
+  requestId: string;
+  /** Set by the audit middleware for calls to the API; core's rows mark the call as audited. */
+  call: CallState;
+  principal: Principal;
+};
+
+export type CallState = {
+  meta: CallMeta;
+  audited: boolean;
+  username?: string | undefined;
+  departmentUuid?: string | undefined;
+  requestBody?: unknown;
+};
+
+export type AppEnv = { Variables: AppVariables };
+
+export type AppDeps = { core: Core };

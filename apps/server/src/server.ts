@@ -1,0 +1,78 @@
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
+import { serve } from "@hono/node-server";
+import {
+  type Core,
+  createCore,
+  type Logger,
+  type Notifier,
+  openDatabase,
+  type PayreqDatabase,
+} from "@payreq/core";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  core: Core;
+  database: PayreqDatabase;
+  /** Stops accepting, lets in-flight calls finish (up to `graceMs`), then closes the database. */
+  shutdown(graceMs?: number): Promise<void>;
+};
+
+export const openConfiguredDatabase = (config: Pick<Config, "databasePath">): PayreqDatabase => {
+  if (config.databasePath !== ":memory:") mkdirSync(dirname(config.databasePath), { recursive: true });
+  return openDatabase(config.databasePath);
+};
+
+export const buildCore = (
+  config: Config,
+  database: PayreqDatabase,
+  logger: Logger,
+  notifier?: Notifier,
+): Core =>
+  createCore({
+    database,
+    logger,
+    paymentUrls: { baseUrl: config.paymentUrlBase, ttlMs: config.paymentUrlTtlMs },
+    deliveryTimeoutMs: config.deliveryTimeoutMs,
+    ...(notifier ? { notifier } : {}),
+  });
+
+/** Listens on the configured host and port; port 0 picks a free one. */
+export const startServer = async (
+  core: Core,
+  config: Pick<Config, "host" | "port">,
+): Promise<RunningServer> => {
+  const app = createApp({ core });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>
+      resolve(s as Server),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    core,
+    database: core.deps.database,
+    shutdown(graceMs = 10_000) {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Keep-alive connections become idle once their call is answered; close them as they do.
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
+        const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(deadline);
+        await core.deps.database.close();
+      })();
+      return closing;
+    },
+  };
+};

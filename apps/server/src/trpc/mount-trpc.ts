@@ -1,0 +1,50 @@
+import { trpcServer } from "@hono/trpc-server";
+import type { Hono } from "hono";
+import { auditCalls } from "../http/audit-calls.ts";
+import { limitBody, requireJson } from "../http/body.ts";
+import type { AppDeps, AppEnv } from "../http/env.ts";
+import { WWW_AUTHENTICATE } from "../http/envelope.ts";
+import { EnvelopeError } from "./init.ts";
+import { appRouter } from "./router.ts";
+
+export const TRPC_ENDPOINT = "/trpc";
+
+const procedureOf = (path: string) => path.slice(TRPC_ENDPOINT.length + 1) || "unknown";
+
+export const mountTrpc = (app: Hono<AppEnv>, deps: AppDeps) => {
+  app.use(
+    `${TRPC_ENDPOINT}/*`,
+    auditCalls(deps, "trpc", (c) => procedureOf(c.req.path)),
+    limitBody(),
+    requireJson(),
+    trpcServer({
+      router: appRouter,
+      endpoint: TRPC_ENDPOINT,
+      // One call per HTTP request: one request id, one audit row.
+      maxBatchSize: 1,
+      createContext: (_opts, c) => ({
+        core: deps.core,
+        call: c.get("call"),
+        authorization: c.req.header("authorization"),
+      }),
+      responseMeta({ errors }) {
+        const headers = new Headers();
+        for (const error of errors) {
+          if (error.code === "UNAUTHORIZED") headers.set("WWW-Authenticate", WWW_AUTHENTICATE);
+          if (error.cause instanceof EnvelopeError && error.cause.retryAfterSeconds !== undefined) {
+            headers.set("Retry-After", String(error.cause.retryAfterSeconds));
+          }
+        }
+        return { headers };
+      },
+      onError({ error, path }) {
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          deps.core.deps.logger.error("trpc internal error", {
+            path,
+            error: error.cause?.message ?? error.message,
+          });
+        }
+      },
+    }),
+  );
+};

@@ -1,0 +1,8 @@
+import { createCallerFactory, router } from "./init.ts";
+import { paymentRequestsRouter } from "./payment-requests-router.ts";
+
+export const appRouter = router({ paymentRequests: paymentRequestsRouter });
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,95 @@
+import { createTestCore } from "@payreq/core/testing";
+import { createApp } from "../src/app.ts";
+
+export const PUBLISHED_EXAMPLE = {
+  amount: 0,
+  description: "string",
+  refundedAmount: 0,
+  paidDate: "2025-03-28T11:34:46.520Z",
+  signatureFileName: "string",
+  reminderDate: "2025-03-28T11:34:46.520Z",
+  reminderMileage: 0,
+  fileName: "string",
+  paymentDeclines: "string",
+  invoiceAttributes: {},
+  dealerUuid: "string",
+  orderUuid: "string",
+  customerUuid: "string",
+  dealerAssociateDepartmentUuid: "string",
+  dealerAssociateUuid: "string",
+  dealerAssociateUserUuid: "string",
+  attachInvoice: true,
+  esignInvoice: true,
+  sendAsText: true,
+  sendAsEmail: true,
+  orderNumber: "string",
+  orderType: "string",
+};
+
+export const basic = (username: string, password: string) =>
+  `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
+
+let seq = 0;
+export const freshOrderNumber = () => `RO-${Date.now().toString(36)}-${seq++}`;
+
+/** The app on a fresh in-memory database with the demo data. */
+export const createTestApp = async (options: Parameters<typeof createTestCore>[0] = {}) => {
+  const core = await createTestCore(options);
+  const app = createApp({ core });
+  const { sunriseSender, harborSender, ops } = core.demo.credentials;
+  const sender = basic(sunriseSender.username, sunriseSender.password);
+  const dept = core.demo.ids.departments.sunrise;
+  const sendPath = (department: string = dept) =>
+    `/payment/aggregator/v1/departments/${department}/payment-requests`;
+
+  /** A valid body for the Sunrise department with every published field that can be filled in. */
+  const body = (overrides: Record<string, unknown> = {}) => ({
+    amount: 125.5,
+    description: "Brake pads and rotors",
+    orderNumber: freshOrderNumber(),
+    orderType: "RO",
+    customerUuid: core.demo.ids.customers.sunriseFull,
+    sendAsText: true,
+    sendAsEmail: true,
+    ...overrides,
+  });
+
+  const post = (
+    payload: unknown,
+    init: { auth?: string | null; department?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const headers: Record<string, string> = { "Content-Type": "application/json", ...init.headers };
+    const auth = init.auth === undefined ? sender : init.auth;
+    if (auth !== null) headers.Authorization = auth;
+    return app.request(sendPath(init.department), {
+      method: "POST",
+      headers,
+      body: typeof payload === "string" ? payload : JSON.stringify(payload),
+    });
+  };
+
+  /** A tRPC mutation over HTTP, as the typed client sends it. */
+  const trpc = (input: unknown, auth: string | null = sender) =>
+    app.request("/trpc/paymentRequests.send", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(auth === null ? {} : { Authorization: auth }) },
+      body: JSON.stringify(input),
+    });
+
+  const auditRows = () =>
+    core.database.sqlite.prepare("select * from audit_log order by seq").all() as Record<string, unknown>[];
+
+  return {
+    ...core,
+    app,
+    sender,
+    harbor: basic(harborSender.username, harborSender.password),
+    ops: basic(ops.username, ops.password),
+    dept,
+    sendPath,
+    body,
+    post,
+    trpc,
+    auditRows,
+  };
+};
