@@ -25,7 +25,7 @@ const freshDatabase = () => ({
   PAYREQ_DATABASE: join(mkdtempSync(join(tmpdir(), "payreq-cli-")), "payreq.db"),
 });
 
-describe("payreq command", () => {
+describe("payreq command", { timeout: 30_000 }, () => {
   it("seeds the demo data and prints its credentials as JSON", async () => {
     const env = freshDatabase();
     const run = await payreq(["demo", "seed", "--json"], env);
