@@ -34,6 +34,15 @@ export const runCredentials = async (config: Config, args: string[], json: boole
         else say(`Added ${username}. Password (shown once): ${password}`, { username, password });
         return 0;
       }
+      case "password": {
+        const [username] = expect(rest, 1, "password <username>");
+        const given = await readStdin();
+        const password = given || randomBytes(18).toString("base64url");
+        await store.setPassword(username!, password);
+        if (given) say(`Changed the password of ${username}.`, { username });
+        else say(`New password of ${username} (shown once): ${password}`, { username, password });
+        return 0;
+      }
       case "grant": {
         const [username, scope, department] = expect(rest, 3, "grant <username> <scope> <departmentUuid|*>");
         await store.grant(username!, scope!, department!);
@@ -80,7 +89,7 @@ export const runCredentials = async (config: Config, args: string[], json: boole
         return 0;
       }
       default:
-        throw new UsageError("usage: payreq credentials add|grant|revoke|disable|list ...");
+        throw new UsageError("usage: payreq credentials add|password|grant|revoke|disable|list ...");
     }
   } catch (error) {
     if (error instanceof CredentialError) throw new UsageError(error.message);

@@ -12,6 +12,7 @@ Commands:
   serve                                        run the HTTP service (pnpm start)
   demo seed [--json]                           seed the demo dealers, customers and credentials
   credentials add <username> [--json]          password from stdin, or generated and printed once
+  credentials password <username>              new password from stdin, or generated and printed once
   credentials grant <username> <scope> <departmentUuid|*>
   credentials revoke <username> <scope> <departmentUuid|*>
   credentials disable <username>
