@@ -16,8 +16,12 @@ export const runServe = async (config: Config): Promise<number> => {
   const server = await startServer(core, config);
   logger.info("listening", { url: server.url, database: config.databasePath });
   if (seeded) process.stderr.write(`\n${demoBanner(seeded, server.url)}\n`);
-  else if (config.demo)
-    process.stderr.write("Demo data already present; its passwords were shown when it was seeded.\n");
+  else if (config.demo) {
+    process.stderr.write(
+      "Demo data already present; its passwords were shown when it was seeded.\n" +
+        "Lost them? `pnpm payreq credentials password sunrise-sender` sets a new one (or delete the database file).\n",
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info("shutting down", { signal });
