@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "./open-database.ts";
+
+const setup = () => {
+  const database = openDatabase(":memory:");
+  database.sqlite.exec("create table t (v text primary key)");
+  const insert = database.sqlite.prepare("insert into t (v) values (?)");
+  const values = () =>
+    (database.sqlite.prepare("select v from t order by v").all() as { v: string }[]).map((r) => r.v);
+  return { database, insert, values };
+};
+
+describe("write queue (group commit)", () => {
+  it("commits the writes of concurrent calls together and answers each after the commit", async () => {
+    const { database, insert, values } = setup();
+    const committedAtAnswer: boolean[] = [];
+    const calls = ["a", "b", "c", "d"].map((v) =>
+      database.writes
+        .run(() => insert.run(v))
+        .then(() => committedAtAnswer.push(!database.sqlite.inTransaction)),
+    );
+    await Promise.all(calls);
+    expect(values()).toEqual(["a", "b", "c", "d"]);
+    expect(committedAtAnswer).toEqual([true, true, true, true]);
+    expect(database.writes.stats.batches).toBe(1);
+  });
+
+  it("undoes only the failing call's writes", async () => {
+    const { database, insert, values } = setup();
+    const results = await Promise.allSettled([
+      database.writes.run(() => insert.run("a")),
+      database.writes.run(() => {
+        insert.run("b");
+        throw new Error("step failed");
+      }),
+      database.writes.run(() => insert.run("c")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(values()).toEqual(["a", "c"]);
+  });
+
+  it("keeps a call's awaits inside its own turn", async () => {
+    const { database, insert, values } = setup();
+    const order: string[] = [];
+    await Promise.all([
+      database.writes
+        .run(async () => {
+          insert.run("a1");
+          await Promise.resolve();
+          order.push("a");
+          insert.run("a2");
+          throw new Error("roll back a1 and a2");
+        })
+        .catch(() => undefined),
+      database.writes.run(() => {
+        order.push("b");
+        insert.run("b1");
+      }),
+    ]);
+    expect(order).toEqual(["a", "b"]);
+    expect(values()).toEqual(["b1"]);
+  });
+
+  it("starts a new batch for calls made after a commit", async () => {
+    const { database, insert } = setup();
+    await database.writes.run(() => insert.run("a"));
+    await database.writes.run(() => insert.run("b"));
+    expect(database.writes.stats.batches).toBe(2);
+  });
+
+  it("drains before the database closes", async () => {
+    const { database, insert } = setup();
+    const pending = database.writes.run(() => insert.run("a"));
+    await database.close();
+    await expect(pending).resolves.toBeDefined();
+    expect(database.sqlite.open).toBe(false);
+  });
+});
