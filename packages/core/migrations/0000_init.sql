@@ -16,10 +16,20 @@ CREATE TABLE `api_users` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `api_users_username_unique` ON `api_users` (`username`);--> statement-breakpoint
+CREATE TABLE `audit_chain_anchors` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`first_seq` integer NOT NULL,
+	`prev_hash` text NOT NULL,
+	`pruned_before` integer NOT NULL,
+	`rows_removed` integer NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `audit_log` (
 	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`request_id` text NOT NULL,
 	`received_at` integer NOT NULL,
+	`recorded_at` integer NOT NULL,
 	`duration_ms` integer NOT NULL,
 	`transport` text NOT NULL,
 	`operation` text NOT NULL,
@@ -28,6 +38,7 @@ CREATE TABLE `audit_log` (
 	`department_uuid` text,
 	`outcome` text NOT NULL,
 	`http_status` integer NOT NULL,
+	`error_code` integer,
 	`error_codes` text NOT NULL,
 	`warning_codes` text NOT NULL,
 	`order_number` text,
@@ -42,11 +53,28 @@ CREATE TABLE `audit_log` (
 	`idempotency_key` text,
 	`request_body` text,
 	`response_body` text,
-	`timeline` text NOT NULL
+	`timeline` text NOT NULL,
+	`prev_hash` text NOT NULL,
+	`row_hash` text NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `audit_log_request_id_unique` ON `audit_log` (`request_id`);--> statement-breakpoint
-CREATE INDEX `audit_received` ON `audit_log` (`received_at`);--> statement-breakpoint
+CREATE INDEX `audit_recorded` ON `audit_log` (`recorded_at`);--> statement-breakpoint
+CREATE INDEX `audit_department` ON `audit_log` (`department_uuid`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_username` ON `audit_log` (`username`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_outcome` ON `audit_log` (`outcome`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_status` ON `audit_log` (`http_status`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_error_code` ON `audit_log` (`error_code`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_order_number` ON `audit_log` (`order_number`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_order` ON `audit_log` (`order_uuid`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_invoice` ON `audit_log` (`invoice_uuid`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_customer` ON `audit_log` (`customer_uuid`,`seq`);--> statement-breakpoint
+CREATE INDEX `audit_idempotency_key` ON `audit_log` (`idempotency_key`,`seq`);--> statement-breakpoint
+CREATE TABLE `audit_pruning` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`active` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `customers` (
 	`uuid` text PRIMARY KEY NOT NULL,
 	`dealer_uuid` text NOT NULL,

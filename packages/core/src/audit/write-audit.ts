@@ -1,9 +1,9 @@
 import type { ErrorEnvelope, SendPaymentRequestResponse } from "@payreq/contracts";
-import type { Db } from "../db/open-database.ts";
-import { auditLog } from "../db/schema.ts";
+import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
 import { maskPaymentUrl, redactPersonalData } from "../redact.ts";
 import type { AuditTrail, CallMeta } from "./audit-trail.ts";
+import { type AuditColumns, appendToChain } from "./hash-chain.ts";
 
 export type AuditEntry = {
   meta: CallMeta;
@@ -27,41 +27,49 @@ const responseForAudit = (response: AuditEntry["response"]) => {
 const codes = (items: unknown, key: "errorCode" | "warningCode"): number[] =>
   Array.isArray(items) ? items.map((item) => Number((item as Record<string, unknown>)[key])) : [];
 
-/** One row per call. Never given a password or an Authorization header; personal data in free text is masked. */
-export const toAuditRow = (entry: AuditEntry, clock: Clock): typeof auditLog.$inferInsert => {
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+
+/** The row's columns as stored. Never given a password or an Authorization header; free text is masked. */
+export const toAuditColumns = (
+  entry: AuditEntry,
+  clock: Clock,
+): Omit<AuditColumns, "seq" | "recorded_at" | "prev_hash"> => {
   const { meta, response, trail } = entry;
   const body = response as Record<string, unknown>;
   const touched = trail?.touched ?? {};
+  const errorCodes = codes(body.errors, "errorCode");
   return {
-    requestId: meta.requestId,
-    receivedAt: meta.receivedAt,
-    durationMs: Math.max(0, clock.now() - meta.receivedAt),
+    request_id: meta.requestId,
+    received_at: meta.receivedAt,
+    duration_ms: Math.max(0, clock.now() - meta.receivedAt),
     transport: meta.transport,
     operation: meta.operation,
-    clientAddress: meta.clientAddress ?? null,
+    client_address: meta.clientAddress ?? null,
     username: entry.username ?? null,
-    departmentUuid: entry.departmentUuid ?? null,
+    department_uuid: entry.departmentUuid ?? null,
     outcome: outcomeOf(entry.status),
-    httpStatus: entry.status,
-    errorCodes: codes(body.errors, "errorCode"),
-    warningCodes: codes(body.warnings, "warningCode"),
-    orderNumber: touched.orderNumber ?? null,
-    orderUuid: touched.orderUuid ?? null,
-    orderCreated: touched.orderCreated ?? null,
-    invoiceUuid: touched.invoiceUuid ?? null,
-    invoiceCreated: touched.invoiceCreated ?? null,
-    paymentRequestUuid: touched.paymentRequestUuid ?? null,
-    customerUuid: touched.customerUuid ?? null,
-    textSent: typeof body.textSent === "string" ? body.textSent : null,
-    emailSent: typeof body.emailSent === "string" ? body.emailSent : null,
-    idempotencyKey: meta.idempotencyKey ?? null,
-    requestBody: entry.requestBody === undefined ? null : redactPersonalData(entry.requestBody),
-    responseBody: responseForAudit(response),
-    timeline: trail?.timeline ?? [],
+    http_status: entry.status,
+    error_code: errorCodes[0] ?? null,
+    error_codes: JSON.stringify(errorCodes),
+    warning_codes: JSON.stringify(codes(body.warnings, "warningCode")),
+    order_number: touched.orderNumber ?? null,
+    order_uuid: touched.orderUuid ?? null,
+    order_created: flag(touched.orderCreated),
+    invoice_uuid: touched.invoiceUuid ?? null,
+    invoice_created: flag(touched.invoiceCreated),
+    payment_request_uuid: touched.paymentRequestUuid ?? null,
+    customer_uuid: touched.customerUuid ?? null,
+    text_sent: typeof body.textSent === "string" ? body.textSent : null,
+    email_sent: typeof body.emailSent === "string" ? body.emailSent : null,
+    idempotency_key: meta.idempotencyKey ?? null,
+    request_body: entry.requestBody === undefined ? null : json(redactPersonalData(entry.requestBody)),
+    response_body: json(responseForAudit(response)),
+    timeline: JSON.stringify(trail?.timeline ?? []),
   };
 };
 
-/** Inserts the row; call it inside a write-queue turn. */
-export const insertAuditRow = (db: Db, entry: AuditEntry, clock: Clock): void => {
-  db.insert(auditLog).values(toAuditRow(entry, clock)).run();
+/** Appends the call's row to the chain; call it inside a write-queue turn. */
+export const insertAuditRow = (database: PayreqDatabase, entry: AuditEntry, clock: Clock): void => {
+  appendToChain(database.sqlite, toAuditColumns(entry, clock), clock.now());
 };

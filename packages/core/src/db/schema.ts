@@ -168,6 +168,8 @@ export const auditLog = sqliteTable(
     seq: integer("seq").primaryKey({ autoIncrement: true }),
     requestId: text("request_id").notNull().unique(),
     receivedAt: integer("received_at").notNull(),
+    /** When the row was written; never decreases with seq, so a time range is a seq range. */
+    recordedAt: integer("recorded_at").notNull(),
     durationMs: integer("duration_ms").notNull(),
     transport: text("transport").notNull(),
     operation: text("operation").notNull(),
@@ -176,6 +178,8 @@ export const auditLog = sqliteTable(
     departmentUuid: text("department_uuid"),
     outcome: text("outcome", { enum: ["SUCCESS", "REJECTED", "FAILED"] }).notNull(),
     httpStatus: integer("http_status").notNull(),
+    /** The first error code, for filtering; all codes are in error_codes. */
+    errorCode: integer("error_code"),
     errorCodes: text("error_codes", { mode: "json" }).$type<number[]>().notNull(),
     warningCodes: text("warning_codes", { mode: "json" }).$type<number[]>().notNull(),
     orderNumber: text("order_number"),
@@ -191,9 +195,39 @@ export const auditLog = sqliteTable(
     requestBody: text("request_body", { mode: "json" }),
     responseBody: text("response_body", { mode: "json" }),
     timeline: text("timeline", { mode: "json" }).$type<TimelineEntry[]>().notNull(),
+    prevHash: text("prev_hash").notNull(),
+    rowHash: text("row_hash").notNull(),
   },
-  (t) => [index("audit_received").on(t.receivedAt)],
+  (t) => [
+    index("audit_recorded").on(t.recordedAt),
+    index("audit_department").on(t.departmentUuid, t.seq),
+    index("audit_username").on(t.username, t.seq),
+    index("audit_outcome").on(t.outcome, t.seq),
+    index("audit_status").on(t.httpStatus, t.seq),
+    index("audit_error_code").on(t.errorCode, t.seq),
+    index("audit_order_number").on(t.orderNumber, t.seq),
+    index("audit_order").on(t.orderUuid, t.seq),
+    index("audit_invoice").on(t.invoiceUuid, t.seq),
+    index("audit_customer").on(t.customerUuid, t.seq),
+    index("audit_idempotency_key").on(t.idempotencyKey, t.seq),
+  ],
 );
+
+/** Where the hash chain starts after retention pruning removed older rows. */
+export const auditChainAnchors = sqliteTable("audit_chain_anchors", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  firstSeq: integer("first_seq").notNull(),
+  prevHash: text("prev_hash").notNull(),
+  prunedBefore: integer("pruned_before").notNull(),
+  rowsRemoved: integer("rows_removed").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Set to 1 only inside the pruning transaction; the delete trigger refuses deletes otherwise. */
+export const auditPruning = sqliteTable("audit_pruning", {
+  id: integer("id").primaryKey(),
+  active: integer("active").notNull(),
+});
 
 export type TimelineEntry = {
   step: string;

@@ -22,6 +22,6 @@ export const recordCall = async (
 ): Promise<void> => {
   await deps.database.writes.run(async () => {
     if (alongside) await alongside();
-    insertAuditRow(deps.database.db, entry, deps.clock);
+    insertAuditRow(deps.database, entry, deps.clock);
   });
 };
