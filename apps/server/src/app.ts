@@ -4,6 +4,8 @@ import { requestId } from "hono/request-id";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
 import { registerDocsRoutes } from "./openapi/docs-routes.ts";
+import { registerPaymentPageRoutes } from "./pay/payment-page-routes.ts";
+import { registerAuditLogRoutes } from "./rest/audit-log-routes.ts";
 import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-route.ts";
 import { mountTrpc } from "./trpc/mount-trpc.ts";
 
@@ -42,6 +44,8 @@ export const createApp = (deps: AppDeps) => {
 
   registerDocsRoutes(app);
   registerSendPaymentRequestRoute(app, deps);
+  registerAuditLogRoutes(app, deps);
+  registerPaymentPageRoutes(app, deps);
   mountTrpc(app, deps);
 
   app.notFound((c) => errorResponse(c, "NOT_FOUND"));

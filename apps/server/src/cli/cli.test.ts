@@ -1,29 +1,6 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
-
-type Run = { code: number; stdout: string; stderr: string };
-
-const payreq = (args: string[], env: Record<string, string>, stdin = ""): Promise<Run> =>
-  new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ["--import", "tsx", MAIN, ...args],
-      { cwd: SERVER_DIR, env: { PATH: process.env.PATH ?? "", ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(stdin);
-  });
-
-const freshDatabase = () => ({
-  PAYREQ_DATABASE: join(mkdtempSync(join(tmpdir(), "payreq-cli-")), "payreq.db"),
-});
+import { freshDatabase, payreq } from "../../test/cli.ts";
 
 describe("payreq command", { timeout: 30_000 }, () => {
   it("seeds the demo data and prints its credentials as JSON", async () => {

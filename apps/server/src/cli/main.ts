@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { ConfigError, readConfig } from "../config.ts";
+import { AUDIT_FLAG_OPTIONS, runAudit } from "./audit-command.ts";
 import { runCredentials } from "./credentials-command.ts";
 import { runDemoSeed } from "./demo-command.ts";
 import { UsageError } from "./output.ts";
@@ -17,6 +18,14 @@ Commands:
   credentials revoke <username> <scope> <departmentUuid|*>
   credentials disable <username>
   credentials list [--json]
+  audit list [filters] [--json|--csv]          newest first; filters: --department --since --until --outcome
+                                               --status --error-code --username --order-number --order-uuid
+                                               --invoice-uuid --customer-uuid --idempotency-key --request-id
+                                               --limit --cursor (times: 24h, 7d, 2026-11-23 or ISO)
+  audit show <requestId> [--json|--csv]        one call with its timeline, request and response
+  audit stats [--department --since --until]   calls by outcome per department per day; top error codes
+  audit verify                                 check the hash chain; exits 1 naming the first bad row
+  audit prune --before <date>                  remove older rows; the chain still verifies
 
 Configuration comes from the environment (see README: PORT, HOST, PAYREQ_DATABASE, ...).`;
 
@@ -27,7 +36,9 @@ const main = async (argv: string[]): Promise<number> => {
     strict: true,
     options: {
       json: { type: "boolean", default: false },
+      csv: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      ...AUDIT_FLAG_OPTIONS,
     },
   });
   const [command, ...rest] = positionals;
@@ -43,6 +54,8 @@ const main = async (argv: string[]): Promise<number> => {
       return runDemoSeed(config, rest, values.json);
     case "credentials":
       return runCredentials(config, rest, values.json);
+    case "audit":
+      return runAudit(config, rest, values);
     default:
       throw new UsageError(`unknown command: ${command}`);
   }

@@ -1,7 +1,8 @@
+import { auditRouter } from "./audit-router.ts";
 import { createCallerFactory, router } from "./init.ts";
 import { paymentRequestsRouter } from "./payment-requests-router.ts";
 
-export const appRouter = router({ paymentRequests: paymentRequestsRouter });
+export const appRouter = router({ paymentRequests: paymentRequestsRouter, audit: auditRouter });
 
 export type AppRouter = typeof appRouter;
 

@@ -1,0 +1,63 @@
+import { findPaymentPage, formatMoney, type PaymentPage } from "@payreq/core";
+import type { Hono } from "hono";
+import { html } from "hono/html";
+import type { AppDeps, AppEnv } from "../http/env.ts";
+
+const layout = (title: string, body: ReturnType<typeof html>) => html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${title}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
+.amount{font-size:2rem;font-weight:600}.muted{color:#666}</style></head>
+<body>${body}</body></html>`;
+
+const summary = (page: PaymentPage) => html`<h1>${page.dealerName}</h1>
+<p class="muted">${page.orderType} ${page.orderNumber}${page.description ? html` — ${page.description}` : ""}</p>`;
+
+/**
+ * The public side of a payment link: what is owed now. Taking the payment itself belongs to the card
+ * processor's hosted page; this service only shows the request and its current amount.
+ */
+export const registerPaymentPageRoutes = (app: Hono<AppEnv>, { core }: AppDeps) => {
+  const lookup = (token: string) => {
+    const page = findPaymentPage(core.deps.database.sqlite, token);
+    if (!page) return { status: 404 as const, page: undefined };
+    if (page.expiresAt <= core.clock.now()) return { status: 410 as const, page: undefined };
+    return { status: 200 as const, page };
+  };
+  const missing = (status: 404 | 410) =>
+    layout(
+      "Payment link",
+      html`<h1>${status === 410 ? "This payment link has expired" : "Payment link not found"}</h1>
+<p>Please contact the dealership for a new link.</p>`,
+    );
+
+  app.get("/pay/:token", (c) => {
+    c.header("Cache-Control", "no-store");
+    c.header("Referrer-Policy", "no-referrer");
+    const { status, page } = lookup(c.req.param("token"));
+    if (!page) return c.html(missing(status as 404 | 410), status);
+    const body =
+      page.invoiceStatus === "OPEN"
+        ? html`${summary(page)}<p>Amount due</p><p class="amount">${formatMoney(page.amountCents)}</p>
+${page.esignRequired ? html`<p>You will be asked to sign the invoice before paying.</p>` : ""}
+${page.attachInvoice ? html`<p><a href="/pay/${c.req.param("token")}/invoice">View the invoice</a></p>` : ""}
+<p class="muted">Link valid until ${new Date(page.expiresAt).toUTCString()}.</p>`
+        : html`${summary(page)}<p>${page.invoiceStatus === "PAID" ? "This invoice has been paid. Thank you." : "This invoice has been cancelled."}</p>`;
+    return c.html(layout(`Pay ${page.dealerName}`, body));
+  });
+
+  app.get("/pay/:token/invoice", (c) => {
+    c.header("Cache-Control", "no-store");
+    c.header("Referrer-Policy", "no-referrer");
+    const { status, page } = lookup(c.req.param("token"));
+    if (!page) return c.html(missing(status as 404 | 410), status);
+    return c.html(
+      layout(
+        "Invoice",
+        html`${summary(page)}<p>Invoice amount: <strong>${formatMoney(page.amountCents)}</strong> (${page.invoiceStatus.toLowerCase()})</p>
+${page.fileName ? html`<p class="muted">Document: ${page.fileName}</p>` : ""}`,
+      ),
+    );
+  });
+};

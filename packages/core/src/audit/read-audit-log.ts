@@ -1,0 +1,66 @@
+import {
+  AuditGetQuery,
+  AuditListQuery,
+  type AuditListResponse,
+  type AuditRecord,
+  AuditStatsQuery,
+  type AuditStatsResponse,
+  type ErrorEnvelope,
+  Scopes,
+  toRequestErrors,
+} from "@payreq/contracts";
+import type Database from "better-sqlite3";
+import type * as z from "zod";
+import { departmentsWithScope, type Principal } from "../auth/principal.ts";
+import { PayreqError } from "../errors.ts";
+import { type AuditAccess, auditStats, getAuditRecord, listAuditRecords } from "./query-audit.ts";
+
+export type ReadResult<T> = { status: 200; body: T } | { status: number; body: ErrorEnvelope };
+
+/** Validates the query, works out which departments the caller may read, runs the read; refusals in the envelope. */
+const read = <S extends z.ZodType, T>(
+  schema: S,
+  input: unknown,
+  principal: Principal,
+  run: (access: AuditAccess, query: z.infer<S>) => T,
+): ReadResult<T> => {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) return { status: 400, body: { errors: toRequestErrors(parsed.error), warnings: [] } };
+  const access = departmentsWithScope(principal, Scopes.auditRead);
+  try {
+    if (access !== "*" && access.length === 0) {
+      throw new PayreqError("INVALID_SCOPE_DEPARTMENT", {
+        description: "The credential does not hold payment.audit.read.",
+      });
+    }
+    return { status: 200, body: run(access, parsed.data) };
+  } catch (error) {
+    if (error instanceof PayreqError)
+      return { status: error.status, body: { errors: [error.item], warnings: [] } };
+    throw error;
+  }
+};
+
+export const readAuditList = (
+  sqlite: Database.Database,
+  principal: Principal,
+  input: unknown,
+): ReadResult<AuditListResponse> =>
+  read(AuditListQuery, input, principal, (access, query) => listAuditRecords(sqlite, access, query));
+
+export const readAuditRecord = (
+  sqlite: Database.Database,
+  principal: Principal,
+  input: unknown,
+): ReadResult<AuditRecord> =>
+  read(AuditGetQuery, input, principal, (access, query) => getAuditRecord(sqlite, access, query.requestId));
+
+export const readAuditStats = (
+  sqlite: Database.Database,
+  principal: Principal,
+  input: unknown,
+): ReadResult<AuditStatsResponse> =>
+  read(AuditStatsQuery, input, principal, (access, query) => auditStats(sqlite, access, query));
+
+/** A refusal of a read is audited like a refused send; a successful read is not. */
+export const isAuditedRefusal = (status: number) => status === 401 || status === 403 || status === 429;

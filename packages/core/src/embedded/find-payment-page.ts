@@ -1,0 +1,42 @@
+import type Database from "better-sqlite3";
+import { hashPaymentToken } from "./create-payment-request.ts";
+
+export type PaymentPage = {
+  dealerName: string;
+  orderType: string;
+  orderNumber: string;
+  description: string | null;
+  /** The invoice's current amount: a reused invoice's update reaches every earlier link. */
+  amountCents: number;
+  invoiceStatus: "OPEN" | "PAID" | "VOID";
+  expiresAt: number;
+  esignRequired: boolean;
+  attachInvoice: boolean;
+  fileName: string | null;
+};
+
+/** What a payment link shows; looked up by the token's hash, the only form in which tokens are stored. */
+export const findPaymentPage = (sqlite: Database.Database, token: string): PaymentPage | undefined => {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  const row = sqlite
+    .prepare(
+      `select d.name as dealerName, o.order_type as orderType, o.order_number as orderNumber, i.description,
+              i.amount_cents as amountCents, i.status as invoiceStatus, p.expires_at as expiresAt,
+              p.esign_required as esignRequired, p.attach_invoice as attachInvoice, i.file_name as fileName
+       from payment_requests p
+       join invoices i on i.uuid = p.invoice_uuid
+       join dealer_orders o on o.uuid = i.order_uuid
+       join departments dep on dep.uuid = o.department_uuid
+       join dealers d on d.uuid = dep.dealer_uuid
+       where p.token_hash = ?`,
+    )
+    .get(hashPaymentToken(token)) as
+    | (Omit<PaymentPage, "esignRequired" | "attachInvoice"> & {
+        esignRequired: number;
+        attachInvoice: number;
+      })
+    | undefined;
+  return row
+    ? { ...row, esignRequired: row.esignRequired === 1, attachInvoice: row.attachInvoice === 1 }
+    : undefined;
+};
