@@ -13,8 +13,6 @@ import { appendToChain, getAuditRecord, listAuditRecords, openDatabase } from "@
 const DAY = 86_400_000;
 const DEPARTMENTS = Array.from({ length: 20 }, (_, i) => `dept-${String(i).padStart(2, "0")}`);
 
-type Case = { name: string; run: (n: number) => void };
-
 const seed = (path: string, rows: number, end: number) => {
   const database = openDatabase(path);
   const { sqlite } = database;

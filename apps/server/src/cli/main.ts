@@ -27,7 +27,8 @@ Commands:
   audit verify                                 check the hash chain; exits 1 naming the first bad row
   audit prune --before <date>                  remove older rows; the chain still verifies
 
-Configuration comes from the environment (see README: PORT, HOST, PAYREQ_DATABASE, ...).`;
+Every command prints JSON with --json. Configuration comes from the environment (see the README:
+PORT, HOST, PAYREQ_DATABASE, ...); PAYREQ_DATABASE is relative to the directory the command runs in.`;
 
 const main = async (argv: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -72,7 +73,7 @@ main(process.argv.slice(2)).then(
       (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
     ) {
       console.error(`payreq: ${(error as Error).message}`);
-      if (error instanceof UsageError) console.error("Run 'payreq --help' for usage.");
+      if (error instanceof UsageError) console.error("Run 'pnpm payreq --help' for usage.");
       process.exitCode = 2;
       return;
     }
