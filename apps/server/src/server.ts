@@ -2,7 +2,9 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
+import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
+import { errorItem } from "@payreq/contracts";
 import {
   type Core,
   createCore,
@@ -42,6 +44,25 @@ export const buildCore = (
     ...(notifier ? { notifier } : {}),
   });
 
+/**
+ * Requests Node's HTTP parser refuses before the app sees them (conflicting or understated Content-Length, bad
+ * chunking, headers over 16 KiB) still get the published envelope, then the connection is closed.
+ */
+const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex, logger: Logger) => {
+  if (!socket.writable || error.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const name = tooLarge ? "HEADERS_TOO_LARGE" : "MALFORMED_HTTP_REQUEST";
+  const body = JSON.stringify({ errors: [errorItem(name)], warnings: [] });
+  const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  logger.warn("malformed http request", { code: error.code ?? "unknown" });
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+};
+
 /** Listens on the configured host and port; port 0 picks a free one. */
 export const startServer = async (
   core: Core,
@@ -53,6 +74,9 @@ export const startServer = async (
       resolve(s as Server),
     );
   });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) =>
+    answerClientError(error, socket, core.deps.logger),
+  );
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;

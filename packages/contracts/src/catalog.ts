@@ -300,6 +300,20 @@ export const ERRORS = {
     "Invoice not found",
     "No invoice with this guid in this department.",
   ),
+  HEADERS_TOO_LARGE: entry(
+    109017,
+    "HEADERS_TOO_LARGE",
+    431,
+    "Request headers too large",
+    "The request's headers exceed the server's limit (16 KiB).",
+  ),
+  MALFORMED_HTTP_REQUEST: entry(
+    109018,
+    "MALFORMED_HTTP_REQUEST",
+    400,
+    "Malformed HTTP request",
+    "The request could not be read as HTTP/1.1: check Content-Length and Transfer-Encoding.",
+  ),
   UPSTREAM_UNAVAILABLE: entry(
     109020,
     "UPSTREAM_UNAVAILABLE",

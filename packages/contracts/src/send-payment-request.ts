@@ -16,8 +16,18 @@ const money = (field: string) =>
     .max(MAX_AMOUNT, `${field} must be at most ${MAX_AMOUNT}`)
     .refine(hasAtMostTwoDecimals, `${field} must have at most 2 decimals`);
 
+/** C0 controls other than tab, line feed and carriage return; DEL; bidirectional embeddings, overrides, isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
+const UNSAFE_IN_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\u202A-\u202E\u2066-\u2069]/;
+
 const text = (field: string, max: number) =>
-  z.string({ error: typed(field, "a string") }).max(max, `${field} must be at most ${max} characters`);
+  z
+    .string({ error: typed(field, "a string") })
+    .max(max, `${field} must be at most ${max} characters`)
+    .refine(
+      (value) => !UNSAFE_IN_TEXT.test(value),
+      `${field} must not contain control or bidirectional-override characters`,
+    );
 
 const dateTime = (field: string) =>
   z.iso.datetime({
@@ -33,7 +43,8 @@ const orderField = (field: string) =>
     .min(1, `${field} must not be empty`)
     .max(64, `${field} must be at most 64 characters`)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
-    .regex(/^[^\x00-\x1F\x7F]+$/, `${field} must not contain control characters`);
+    .regex(/^[^\x00-\x1F\x7F]+$/, `${field} must not contain control characters`)
+    .refine((value) => !/\p{Cf}/u.test(value), `${field} must not contain invisible formatting characters`);
 
 const InvoiceAttributes = z
   .record(

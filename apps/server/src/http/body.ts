@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./envelope.ts";
+import { parseJsonStrictly } from "./parse-json.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -29,19 +30,25 @@ export const requireJson = () =>
 
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; response: Response };
 
-/** The JSON body, or a 400 in the envelope. */
+/** The JSON body, or a 400 in the envelope naming what is wrong. */
 export const readJsonBody = async (c: Context<AppEnv>): Promise<ParsedBody> => {
-  const text = await c.req.text();
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return {
-      ok: false,
-      response: errorResponse(c, "INVALID_REQUEST_DATA", {
-        message: "The request body is not valid JSON",
-        description:
-          error instanceof SyntaxError ? error.message.slice(0, 200) : "The body could not be read as JSON",
-      }),
-    };
-  }
+  const parsed = parseJsonStrictly(await c.req.text());
+  if (parsed.ok) return parsed;
+  return {
+    ok: false,
+    response: errorResponse(c, "INVALID_REQUEST_DATA", {
+      message: parsed.message,
+      description: parsed.description,
+    }),
+  };
 };
+
+/** tRPC parses the body itself; this refuses what JSON.parse would let through first. */
+export const inspectJsonBody = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (c.req.method === "POST") {
+      const parsed = await readJsonBody(c);
+      if (!parsed.ok) return parsed.response;
+    }
+    await next();
+  });

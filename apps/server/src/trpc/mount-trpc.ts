@@ -1,7 +1,7 @@
 import { trpcServer } from "@hono/trpc-server";
 import type { Hono } from "hono";
 import { auditCalls } from "../http/audit-calls.ts";
-import { limitBody, requireJson } from "../http/body.ts";
+import { inspectJsonBody, limitBody, requireJson } from "../http/body.ts";
 import type { AppDeps, AppEnv } from "../http/env.ts";
 import { WWW_AUTHENTICATE } from "../http/envelope.ts";
 import { EnvelopeError } from "./init.ts";
@@ -17,6 +17,7 @@ export const mountTrpc = (app: Hono<AppEnv>, deps: AppDeps) => {
     auditCalls(deps, "trpc", (c) => procedureOf(c.req.path)),
     limitBody(),
     requireJson(),
+    inspectJsonBody(),
     trpcServer({
       router: appRouter,
       endpoint: TRPC_ENDPOINT,
