@@ -1,3 +1,8 @@
+import {
+  type AuthenticatorOptions,
+  createAuthenticator,
+  DEFAULT_AUTHENTICATOR_OPTIONS,
+} from "./auth/authenticator.ts";
 import { createCredentialStore } from "./auth/credential-store.ts";
 import type { ScryptParams } from "./auth/password-hash.ts";
 import type { PayreqDatabase } from "./db/open-database.ts";
@@ -19,6 +24,7 @@ export type CoreOptions = {
   notifier?: Notifier;
   backend?: PaymentsBackend;
   scrypt?: ScryptParams;
+  authentication?: Partial<AuthenticatorOptions>;
 };
 
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
@@ -43,7 +49,11 @@ export const createCore = (options: CoreOptions) => {
     clock,
     options.scrypt ? { scrypt: options.scrypt } : {},
   );
-  return { deps, credentials, clock, ids };
+  const authenticator = createAuthenticator(database, credentials, clock, {
+    ...DEFAULT_AUTHENTICATOR_OPTIONS,
+    ...options.authentication,
+  });
+  return { deps, credentials, authenticator, clock, ids };
 };
 
 export type Core = ReturnType<typeof createCore>;

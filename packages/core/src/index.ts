@@ -5,6 +5,7 @@ export * from "./audit/query-audit.ts";
 export * from "./audit/read-audit-log.ts";
 export * from "./audit/verify-chain.ts";
 export * from "./audit/write-audit.ts";
+export * from "./auth/authenticator.ts";
 export * from "./auth/credential-store.ts";
 export * from "./auth/password-hash.ts";
 export * from "./auth/principal.ts";

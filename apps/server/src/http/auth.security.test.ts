@@ -93,3 +93,30 @@ describe("credential secrecy", () => {
       expect(everything).not.toContain(secret);
   });
 });
+
+describe("credential abuse", () => {
+  it("answers password guessing with 429, Retry-After and error 109003, and audits each attempt", async () => {
+    const t = await createTestApp();
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 15; i++) {
+      last = await t.post(t.body(), { auth: basic("sunrise-sender", `guess-number-${i}`) });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses.slice(10)).toEqual(Array(5).fill(429));
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await last?.json()) as { errors: { errorCode: number }[] }).errors[0]?.errorCode).toBe(
+      ERRORS.TOO_MANY_ATTEMPTS.code,
+    );
+    const rows = t.auditRows().filter((r) => r.http_status === 429);
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toMatchObject({ username: "sunrise-sender", outcome: "REJECTED" });
+  });
+
+  it("does not hash again for a credential it verified a moment ago", async () => {
+    const t = await createTestApp();
+    for (let i = 0; i < 5; i++) expect((await t.post(t.body())).status).toBe(200);
+    expect(t.authenticator.stats.hashes).toBe(1);
+  });
+});

@@ -5,7 +5,9 @@ import { parseBasicAuthorization } from "./basic-credentials.ts";
 import type { AppDeps, AppEnv, CallState } from "./env.ts";
 import { errorResponse } from "./envelope.ts";
 
-export type Authentication = { ok: true; principal: Principal } | { ok: false; error: ErrorName };
+export type Authentication =
+  | { ok: true; principal: Principal }
+  | { ok: false; error: ErrorName; retryAfterSeconds?: number | undefined };
 
 /** The one authentication path of both transports: parse the Basic header, verify the credential. */
 export const authenticateHeader = async (
@@ -17,15 +19,17 @@ export const authenticateHeader = async (
   if (!credentials) return { ok: false, error: "NULL_CREDENTIALS" };
   // A failed attempt is audited under the name tried, when it could be a username at all.
   if (USERNAME_PATTERN.test(credentials.username)) call.username = credentials.username;
-  const principal = await core.credentials.verify(credentials.username, credentials.password);
-  return principal ? { ok: true, principal } : { ok: false, error: "WRONG_CREDENTIAL" };
+  return core.authenticator.authenticate(credentials.username, credentials.password, call.meta.clientAddress);
 };
 
-/** REST: 401 in the envelope with WWW-Authenticate, or the principal in the context. */
+/** REST: the refusal in the envelope (401 with WWW-Authenticate, 429/503 with Retry-After), or the principal. */
 export const authenticate = ({ core }: AppDeps) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const result = await authenticateHeader(core, c.req.header("authorization"), c.get("call"));
-    if (!result.ok) return errorResponse(c, result.error);
+    if (!result.ok) {
+      if (result.retryAfterSeconds !== undefined) c.header("Retry-After", String(result.retryAfterSeconds));
+      return errorResponse(c, result.error);
+    }
     c.set("principal", result.principal);
     await next();
   });

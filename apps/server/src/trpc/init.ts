@@ -1,4 +1,4 @@
-import { type ErrorEnvelope, type ErrorItem, errorItem } from "@payreq/contracts";
+import { ERRORS, type ErrorEnvelope, type ErrorItem, errorItem } from "@payreq/contracts";
 import type { Core } from "@payreq/core";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { authenticateHeader } from "../http/authenticate.ts";

@@ -18,11 +18,10 @@ export type CredentialStore = ReturnType<typeof createCredentialStore>;
 export const createCredentialStore = (
   database: PayreqDatabase,
   clock: Clock,
-  options: { scrypt?: ScryptParams; onChange?: (username: string) => void } = {},
+  options: { scrypt?: ScryptParams } = {},
 ) => {
   const { db } = database;
   const params = options.scrypt ?? DEFAULT_SCRYPT;
-  const changed = (username: string) => options.onChange?.(username);
   // Unknown users are checked against this hash, so they cost the same work as a wrong password.
   const dummyHash = hashPassword("payreq-dummy-password", params);
 
@@ -67,7 +66,6 @@ export const createCredentialStore = (
           .where(eq(apiUsers.id, user.id))
           .run(),
       );
-      changed(username);
     },
 
     async grant(username: string, scope: string, departmentUuid: string): Promise<void> {
@@ -81,7 +79,6 @@ export const createCredentialStore = (
       await database.writes.run(() =>
         db.insert(apiGrants).values({ userId: user.id, scope, departmentUuid }).onConflictDoNothing().run(),
       );
-      changed(username);
     },
 
     async revoke(username: string, scope: string, departmentUuid: string): Promise<boolean> {
@@ -98,7 +95,6 @@ export const createCredentialStore = (
           )
           .run(),
       );
-      changed(username);
       return result.changes > 0;
     },
 
@@ -111,7 +107,6 @@ export const createCredentialStore = (
           .where(eq(apiUsers.id, user.id))
           .run(),
       );
-      changed(username);
     },
 
     list(): CredentialSummary[] {
@@ -133,7 +128,12 @@ export const createCredentialStore = (
       const user = findUser(username);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
       if (!user || !ok || user.disabled) return null;
-      return { userId: user.id, username: user.username, grants: grantsOf(user.id) };
+      return {
+        userId: user.id,
+        username: user.username,
+        grants: grantsOf(user.id),
+        authVersion: user.authVersion,
+      };
     },
   };
 };

@@ -3,7 +3,7 @@ import { ANY_DEPARTMENT, type Scope } from "@payreq/contracts";
 export type Grant = { scope: string; departmentUuid: string };
 
 /** An authenticated API user. */
-export type Principal = { userId: number; username: string; grants: readonly Grant[] };
+export type Principal = { userId: number; username: string; grants: readonly Grant[]; authVersion: number };
 
 export const holdsScope = (principal: Principal, scope: Scope, departmentUuid: string): boolean =>
   principal.grants.some(

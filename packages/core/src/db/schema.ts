@@ -146,6 +146,8 @@ export const apiUsers = sqliteTable("api_users", {
   username: text("username").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
   disabled: bool("disabled"),
+  /** Raised by triggers on every change of password, status or grants: cached verifications compare it. */
+  authVersion: integer("auth_version").notNull().default(0),
   createdAt: createdAt(),
   updatedAt: integer("updated_at").notNull(),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `api_users` ADD `auth_version` integer DEFAULT 0 NOT NULL;

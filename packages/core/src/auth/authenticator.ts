@@ -1,0 +1,139 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { PayreqDatabase } from "../db/open-database.ts";
+import type { Clock } from "../ids.ts";
+import type { CredentialStore } from "./credential-store.ts";
+import { createFailureThrottle } from "./failure-throttle.ts";
+import type { Principal } from "./principal.ts";
+import { createSemaphore } from "./semaphore.ts";
+
+export type AuthenticatorOptions = {
+  /** How long a verified credential is trusted without hashing again. */
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
+  /** Password hashes computed at once (each scrypt takes 16 MiB and a libuv thread). */
+  maxConcurrentHashes: number;
+  /** Verifications allowed to wait for a hash slot; beyond that the call is refused as busy. */
+  maxQueuedHashes: number;
+  failuresPerUsername: number;
+  failuresPerAddress: number;
+  failureWindowMs: number;
+};
+
+export const DEFAULT_AUTHENTICATOR_OPTIONS: AuthenticatorOptions = {
+  cacheTtlMs: 5 * 60_000,
+  cacheMaxEntries: 10_000,
+  maxConcurrentHashes: 2,
+  maxQueuedHashes: 32,
+  failuresPerUsername: 10,
+  failuresPerAddress: 30,
+  failureWindowMs: 15 * 60_000,
+};
+
+export type AuthenticationResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; error: "WRONG_CREDENTIAL" }
+  | { ok: false; error: "TOO_MANY_ATTEMPTS" | "SERVICE_BUSY"; retryAfterSeconds: number };
+
+type CacheEntry = { principal: Principal; expiresAt: number };
+
+/**
+ * Verifies Basic credentials for every transport:
+ * - a verified credential is cached under an HMAC of username and password (keyed per process, so the cache
+ *   never holds anything a password could be read from), and each hit is checked against the user's
+ *   auth_version, which triggers raise on any change of password, status or grants, from any process;
+ * - failed attempts are throttled per username and per client address;
+ * - the number of scrypt hashes at once is capped, and so is the queue for them.
+ */
+export const createAuthenticator = (
+  database: PayreqDatabase,
+  credentials: CredentialStore,
+  clock: Clock,
+  options: AuthenticatorOptions = DEFAULT_AUTHENTICATOR_OPTIONS,
+) => {
+  const secret = randomBytes(32);
+  const cache = new Map<string, CacheEntry>();
+  const hashes = createSemaphore(options.maxConcurrentHashes, options.maxQueuedHashes);
+  const byUsername = createFailureThrottle({
+    limit: options.failuresPerUsername,
+    windowMs: options.failureWindowMs,
+    maxKeys: 100_000,
+  });
+  const byAddress = createFailureThrottle({
+    limit: options.failuresPerAddress,
+    windowMs: options.failureWindowMs,
+    maxKeys: 100_000,
+  });
+  const currentVersion = database.sqlite.prepare(
+    "select auth_version as v, disabled as d from api_users where id = ?",
+  );
+  const stats = { cacheHits: 0, hashes: 0, refusedBusy: 0, throttled: 0 };
+
+  const cacheKey = (username: string, password: string) =>
+    createHmac("sha256", secret).update(username).update("\0").update(password).digest("base64url");
+
+  const fromCache = (key: string, now: number): Principal | undefined => {
+    const entry = cache.get(key);
+    if (!entry) return undefined;
+    const current = currentVersion.get(entry.principal.userId) as { v: number; d: number } | undefined;
+    if (entry.expiresAt <= now || !current || current.d === 1 || current.v !== entry.principal.authVersion) {
+      cache.delete(key);
+      return undefined;
+    }
+    return entry.principal;
+  };
+
+  const remember = (key: string, principal: Principal, now: number) => {
+    if (cache.size >= options.cacheMaxEntries) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(key, { principal, expiresAt: now + options.cacheTtlMs });
+  };
+
+  return {
+    stats,
+    async authenticate(
+      username: string,
+      password: string,
+      clientAddress?: string,
+    ): Promise<AuthenticationResult> {
+      const now = clock.now();
+      const key = cacheKey(username, password);
+      const cached = fromCache(key, now);
+      if (cached) {
+        stats.cacheHits++;
+        return { ok: true, principal: cached };
+      }
+      const wait = Math.max(
+        byUsername.retryAfterSeconds(username, now),
+        clientAddress ? byAddress.retryAfterSeconds(clientAddress, now) : 0,
+      );
+      if (wait > 0) {
+        stats.throttled++;
+        return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: wait };
+      }
+      if (!(await hashes.acquire())) {
+        stats.refusedBusy++;
+        return { ok: false, error: "SERVICE_BUSY", retryAfterSeconds: 1 };
+      }
+      let principal: Principal | null;
+      try {
+        stats.hashes++;
+        principal = await credentials.verify(username, password);
+      } finally {
+        hashes.release();
+      }
+      const after = clock.now();
+      if (!principal) {
+        byUsername.fail(username, after);
+        if (clientAddress) byAddress.fail(clientAddress, after);
+        return { ok: false, error: "WRONG_CREDENTIAL" };
+      }
+      byUsername.forget(username);
+      remember(key, principal, after);
+      return { ok: true, principal };
+    },
+  };
+};
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;
