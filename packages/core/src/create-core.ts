@@ -12,6 +12,7 @@ import { type Clock, createUuidV7Generator, type IdGenerator, systemClock } from
 import { type Logger, silentLogger } from "./logger.ts";
 import { createOutboxNotifier } from "./notify/outbox-notifier.ts";
 import type { Notifier, PaymentsBackend } from "./ports.ts";
+import { createIdempotencyStore } from "./send/idempotency.ts";
 import type { CallDeps } from "./send/record-call.ts";
 
 export type CoreOptions = {
@@ -36,13 +37,18 @@ export const createCore = (options: CoreOptions) => {
   const { database } = options;
   const backend =
     options.backend ?? createEmbeddedBackend({ database, clock, ids, paymentUrls: options.paymentUrls });
+  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const deps: CallDeps = {
     database,
     backend,
     notifier: options.notifier ?? createOutboxNotifier(ids),
     clock,
     logger: options.logger ?? silentLogger,
-    deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+    deliveryTimeoutMs,
+    idempotency: createIdempotencyStore(database, clock, {
+      // A claim outlives the longest call: both channels' timeouts, plus the steps.
+      lockMs: Math.max(30_000, 2 * deliveryTimeoutMs + 10_000),
+    }),
   };
   const credentials = createCredentialStore(
     database,

@@ -24,6 +24,8 @@ export * from "./money.ts";
 export * from "./notify/outbox-notifier.ts";
 export * from "./ports.ts";
 export * from "./redact.ts";
+export * from "./send/idempotency.ts";
+export * from "./send/prepare.ts";
 export * from "./send/record-call.ts";
 export * from "./send/send-payment-request.ts";
 export * from "./send/templates.ts";

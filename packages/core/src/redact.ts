@@ -1,15 +1,19 @@
 import { maskEmail, maskPhone } from "./mask.ts";
 
-const EMAIL = /[^\s@"'<>]+@[^\s@"'<>]+\.[^\s@"'<>]+/g;
-/** 9 to 15 digits, optionally with single separators between them. */
-const PHONE = /\+?\d(?:[\s().-]?\d){8,14}/g;
+/** Whitespace-free runs, tested one by one: a single pattern over the whole text would backtrack quadratically. */
+const TOKEN = /[^\s"'<>]+/g;
+const EMAIL = /^[^@]+@[^@]+\.[^@]+$/;
+/** 9 to 15 digits, with at most two separators ("+1 (312) 555-0101") between any two of them. */
+const PHONE = /\+?\d(?:[\s().-]{0,2}\d){8,14}/g;
 
 /** Fields that hold identifiers, dates or enums: they are kept as they are so operators can search by them. */
 const STRUCTURED_KEY = /(Uuid|Guid|Id|Date|^orderNumber|^orderType|^textSent|^emailSent|Title)$/;
 
 /** Masks anything that looks like an email address or a phone number inside a string. */
 export const redactText = (text: string): string =>
-  text.replace(EMAIL, (m) => maskEmail(m)).replace(PHONE, (m) => maskPhone(m));
+  text
+    .replace(TOKEN, (token) => (token.includes("@") && EMAIL.test(token) ? maskEmail(token) : token))
+    .replace(PHONE, (m) => maskPhone(m));
 
 /** A copy of a JSON value with free text redacted (descriptions and attributes may hold contact details). */
 export const redactPersonalData = (value: unknown, key = ""): unknown => {

@@ -238,3 +238,32 @@ export type TimelineEntry = {
   result: string;
   detail?: string;
 };
+
+/** Idempotency keys (scoped to the credential): the recovery point of each keyed call and its final response. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    departmentUuid: text("department_uuid").notNull(),
+    state: text("state", { enum: ["running", "finished"] }).notNull(),
+    recoveryPoint: text("recovery_point", {
+      enum: ["started", "prepared", "delivering", "finished"],
+    }).notNull(),
+    /** The process running the call and until when its claim holds; a dead owner's claim can be taken over. */
+    lockedBy: integer("locked_by"),
+    lockedUntil: integer("locked_until"),
+    prepared: text("prepared", { mode: "json" }),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body", { mode: "json" }),
+    firstRequestId: text("first_request_id").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("idempotency_keys_user_key").on(t.userId, t.key),
+    index("idempotency_keys_created").on(t.createdAt),
+  ],
+);

@@ -81,14 +81,23 @@ export const deliver = async (
     sendAsText: boolean;
     sendAsEmail: boolean;
     timeoutMs: number;
+    /** A retry after an attempt that may already have handed messages to the notifier: send nothing again. */
+    mayHaveSent?: boolean;
   },
 ): Promise<DeliveryOutcome> => {
   const { customer, context, timeoutMs } = input;
+  const notRepeated = (channel: string): ChannelOutcome => ({
+    result: "FAILURE",
+    warning: warningItem("DELIVERY_NOT_REPEATED", {
+      message: `${channel} not sent again: an earlier attempt with this Idempotency-Key may already have sent it`,
+    }),
+  });
 
   const text = async (): Promise<ChannelOutcome | undefined> => {
     if (!input.sendAsText) return undefined;
     if (!customer.phone) return skipped("TEXT_NO_PHONE");
     if (!customer.textOptIn) return skipped("TEXT_NOT_OPTED_IN");
+    if (input.mayHaveSent) return notRepeated("Text");
     const phone = customer.phone;
     const body = renderText(context);
     const base = { channel: "text" as const, customerUuid: customer.uuid, recipient: maskPhone(phone), body };
@@ -98,6 +107,7 @@ export const deliver = async (
   const email = async (): Promise<ChannelOutcome | undefined> => {
     if (!input.sendAsEmail) return undefined;
     if (!customer.email) return skipped("EMAIL_NO_ADDRESS");
+    if (input.mayHaveSent) return notRepeated("Email");
     const address = customer.email;
     const message = renderEmail(context);
     const base = {

@@ -4,6 +4,7 @@ import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier, PaymentsBackend } from "../ports.ts";
+import type { IdempotencyStore } from "./idempotency.ts";
 
 export type CallDeps = {
   database: PayreqDatabase;
@@ -12,6 +13,7 @@ export type CallDeps = {
   clock: Clock;
   logger: Logger;
   deliveryTimeoutMs: number;
+  idempotency: IdempotencyStore;
 };
 
 /** Writes the call's audit row, together with `alongside` (the call's last domain writes) in one commit. */

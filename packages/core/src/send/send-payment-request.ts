@@ -2,6 +2,7 @@ import {
   DepartmentUuid,
   type ErrorEnvelope,
   errorItem,
+  IdempotencyKey,
   Scopes,
   SendPaymentRequestBody,
   type SendPaymentRequestResponse,
@@ -14,139 +15,134 @@ import { type AuditTrail, type CallMeta, AuditTrail as Trail } from "../audit/au
 import { holdsScope, type Principal } from "../auth/principal.ts";
 import type { TimelineEntry } from "../db/schema.ts";
 import { PayreqError } from "../errors.ts";
-import { formatMoney, toCents } from "../money.ts";
-import type { DeliveryRecord, InvoiceFields } from "../ports.ts";
+import { formatMoney } from "../money.ts";
+import type { DeliveryRecord, Department } from "../ports.ts";
 import { deliver } from "./deliver.ts";
+import { type Claim, fingerprintOf, type StoredResponse } from "./idempotency.ts";
+import { type Prepared, prepareSteps } from "./prepare.ts";
 import { type CallDeps, recordCall } from "./record-call.ts";
 
 export type SendResult =
-  | { status: 200; body: SendPaymentRequestResponse; timeline: TimelineEntry[] }
+  | { status: 200; body: SendPaymentRequestResponse; timeline: TimelineEntry[]; replayed?: boolean }
   | {
       status: number;
       body: ErrorEnvelope;
       timeline: TimelineEntry[];
       retryAfterSeconds?: number | undefined;
+      replayed?: boolean;
     };
 
-const invoiceFieldsOf = (body: SendPaymentRequestBody): InvoiceFields => ({
-  amountCents: toCents(body.amount),
-  description: body.description,
-  refundedAmountCents: body.refundedAmount === undefined ? undefined : toCents(body.refundedAmount),
-  paidDate: body.paidDate,
-  signatureFileName: body.signatureFileName,
-  reminderDate: body.reminderDate,
-  reminderMileage: body.reminderMileage,
-  fileName: body.fileName,
-  paymentDeclines: body.paymentDeclines,
-  invoiceAttributes: body.invoiceAttributes,
-  attachInvoice: body.attachInvoice,
-});
+type Validated = { departmentUuid: string; body: SendPaymentRequestBody; key: string | undefined };
 
 const invalid = (errors: ErrorEnvelope["errors"]) =>
   Object.assign(new PayreqError("INVALID_REQUEST_DATA"), { errors }) as PayreqError & {
     errors: ErrorEnvelope["errors"];
   };
 
-/** Steps 1–3 in one unit, then delivery. Throws PayreqError for every refusal. */
+const validate = (departmentUuid: unknown, input: unknown, idempotencyKey: unknown): Validated => {
+  if (idempotencyKey !== undefined && !IdempotencyKey.safeParse(idempotencyKey).success) {
+    throw new PayreqError("INVALID_IDEMPOTENCY_KEY");
+  }
+  const path = DepartmentUuid.safeParse(departmentUuid);
+  if (!path.success) throw invalid(toRequestErrors(path.error, ["departmentUuid"]));
+  const body = SendPaymentRequestBody.safeParse(withoutNullFields(input));
+  if (!body.success) throw invalid(toRequestErrors(body.error));
+  return { departmentUuid: path.data, body: body.data, key: idempotencyKey as string | undefined };
+};
+
+const responseOf = (
+  prepared: Prepared,
+  warnings: WarningItem[],
+  delivery: Awaited<ReturnType<typeof deliver>>,
+  requestId: string,
+): SendPaymentRequestResponse => ({
+  errors: [],
+  warnings,
+  paymentUrl: prepared.paymentRequest.paymentUrl,
+  ...(delivery.text ? { textSent: delivery.text.result } : {}),
+  ...(delivery.email ? { emailSent: delivery.email.result } : {}),
+  orderUuid: prepared.order.uuid,
+  invoiceUuid: prepared.invoice.uuid,
+  paymentRequestUuid: prepared.paymentRequest.uuid,
+  orderCreated: prepared.order.created,
+  invoiceCreated: prepared.invoice.created,
+  requestId,
+});
+
+const amountWarning = (prepared: Prepared): WarningItem[] => {
+  const { previousAmountCents, amountCents, uuid } = prepared.invoice;
+  if (previousAmountCents === undefined) return [];
+  const from = formatMoney(previousAmountCents);
+  const to = formatMoney(amountCents);
+  return [
+    warningItem("OPEN_INVOICE_AMOUNT_UPDATED", {
+      message: `The open invoice's amount was updated from ${from} to ${to}`,
+      description: `Invoice ${uuid} was reused and its amount changed from ${from} to ${to}; every earlier payment URL of this invoice now asks for ${to}.`,
+    }),
+  ];
+};
+
+const touchedBy = (prepared: Prepared) => ({
+  orderNumber: prepared.order.orderNumber,
+  orderUuid: prepared.order.uuid,
+  orderCreated: prepared.order.created,
+  invoiceUuid: prepared.invoice.uuid,
+  invoiceCreated: prepared.invoice.created,
+  paymentRequestUuid: prepared.paymentRequest.uuid,
+  customerUuid: prepared.customer.uuid,
+});
+
+/** The call after validation and the key's claim: resumes from the claim's recovery point. */
 const perform = async (
   deps: CallDeps,
   trail: AuditTrail,
-  principal: Principal,
-  departmentUuid: string,
-  body: SendPaymentRequestBody,
+  call: Validated & { department: Department },
   meta: CallMeta,
+  claim: Extract<Claim, { kind: "fresh" | "resume" }> | undefined,
 ): Promise<{ response: SendPaymentRequestResponse; messages: DeliveryRecord[] }> => {
-  if (!holdsScope(principal, Scopes.sendPaymentRequest, departmentUuid)) {
-    throw new PayreqError("INVALID_SCOPE_DEPARTMENT", {
-      description: `The credential does not hold ${Scopes.sendPaymentRequest} for this department.`,
+  const { backend, notifier, idempotency } = deps;
+  const { body } = call;
+  const resumeAt = claim?.kind === "resume" ? claim.recoveryPoint : "started";
+  let prepared = claim?.kind === "resume" ? claim.prepared : null;
+
+  if (!prepared) {
+    prepared = await backend.atomically(async () => {
+      const result = await prepareSteps(backend, trail, call.department, body, meta.requestId);
+      if (claim) idempotency.markPrepared(claim.id, result);
+      return result;
     });
-  }
-  const { backend, notifier } = deps;
-  const department = await trail.step("department", () => backend.getDepartment(departmentUuid));
-  if (!department) throw new PayreqError("INVALID_DEPARTMENT_TOKEN");
-
-  const fields = invoiceFieldsOf(body);
-  const prepared = await backend.atomically(async () => {
-    const resolved = await trail.step(
-      "order",
-      () =>
-        backend.resolveOrder({
-          department,
-          dealerUuid: body.dealerUuid,
-          orderUuid: body.orderUuid,
-          orderNumber: body.orderNumber,
-          orderType: body.orderType,
-          customerUuid: body.customerUuid,
-          associate: {
-            uuid: body.dealerAssociateUuid,
-            userUuid: body.dealerAssociateUserUuid,
-            departmentUuid: body.dealerAssociateDepartmentUuid,
-          },
-          amountCents: fields.amountCents,
-        }),
-      (r) => `${r.created ? "created" : "reused"} ${r.order.uuid}`,
-    );
-    const ensured = await trail.step(
-      "invoice",
-      () => backend.ensureOpenInvoice(resolved.order, fields),
-      (r) => `${r.created ? "created" : "reused"} ${r.invoice.uuid}`,
-    );
-    const paymentRequest = await trail.step(
-      "payment-request",
-      () =>
-        backend.createPaymentRequest({
-          invoice: ensured.invoice,
-          flags: {
-            attachInvoice: body.attachInvoice ?? false,
-            esignRequired: body.esignInvoice ?? false,
-            sendAsText: body.sendAsText ?? false,
-            sendAsEmail: body.sendAsEmail ?? false,
-          },
-          requestId: meta.requestId,
-        }),
-      (r) => r.uuid,
-    );
-    return { resolved, ensured, paymentRequest };
-  });
-  const { resolved, ensured, paymentRequest } = prepared;
-  trail.touched = {
-    orderNumber: resolved.order.orderNumber,
-    orderUuid: resolved.order.uuid,
-    orderCreated: resolved.created,
-    invoiceUuid: ensured.invoice.uuid,
-    invoiceCreated: ensured.created,
-    paymentRequestUuid: paymentRequest.uuid,
-    customerUuid: resolved.customer.uuid,
-  };
-
-  const warnings: WarningItem[] = [];
-  if (ensured.previousAmountCents !== undefined) {
-    const from = formatMoney(ensured.previousAmountCents);
-    const to = formatMoney(ensured.invoice.amountCents);
-    warnings.push(
-      warningItem("OPEN_INVOICE_AMOUNT_UPDATED", {
-        message: `The open invoice's amount was updated from ${from} to ${to}`,
-        description: `Invoice ${ensured.invoice.uuid} was reused and its amount changed from ${from} to ${to}; every earlier payment URL of this invoice now asks for ${to}.`,
-      }),
+  } else {
+    trail.note(
+      "resume",
+      "ok",
+      `from ${resumeAt} of request ${claim?.kind === "resume" ? claim.firstRequestId : ""}`,
     );
   }
+  trail.touched = touchedBy(prepared);
 
+  const sendAsText = body.sendAsText ?? false;
+  const sendAsEmail = body.sendAsEmail ?? false;
+  const mayHaveSent = resumeAt === "delivering";
+  if (claim && !mayHaveSent && (sendAsText || sendAsEmail)) await idempotency.markDelivering(claim.id);
+
+  const { department, customer, paymentRequest, order, invoice } = prepared;
   const delivery = await trail.step(
     "delivery",
     () =>
       deliver(notifier, {
-        customer: resolved.customer,
-        sendAsText: body.sendAsText ?? false,
-        sendAsEmail: body.sendAsEmail ?? false,
+        customer,
+        sendAsText,
+        sendAsEmail,
+        mayHaveSent,
         timeoutMs: deps.deliveryTimeoutMs,
         context: {
           dealerName: department.dealerName,
-          orderType: resolved.order.orderType,
-          orderNumber: resolved.order.orderNumber,
-          amountCents: ensured.invoice.amountCents,
+          orderType: order.orderType,
+          orderNumber: order.orderNumber,
+          amountCents: invoice.amountCents,
           description: body.description,
-          customerFirstName: resolved.customer.firstName,
-          customerHasEmail: Boolean(resolved.customer.email),
+          customerFirstName: customer.firstName,
+          customerHasEmail: Boolean(customer.email),
           paymentUrl: paymentRequest.paymentUrl,
           invoiceUrl: paymentRequest.invoiceUrl,
           attachInvoice: body.attachInvoice ?? false,
@@ -155,31 +151,21 @@ const perform = async (
       }),
     (d) => `text=${d.text?.result ?? "-"} email=${d.email?.result ?? "-"}`,
   );
+  const warnings = [...amountWarning(prepared)];
   for (const outcome of [delivery.text, delivery.email]) if (outcome?.warning) warnings.push(outcome.warning);
-
-  const response: SendPaymentRequestResponse = {
-    errors: [],
-    warnings,
-    paymentUrl: paymentRequest.paymentUrl,
-    ...(delivery.text ? { textSent: delivery.text.result } : {}),
-    ...(delivery.email ? { emailSent: delivery.email.result } : {}),
-    orderUuid: resolved.order.uuid,
-    invoiceUuid: ensured.invoice.uuid,
-    paymentRequestUuid: paymentRequest.uuid,
-    orderCreated: resolved.created,
-    invoiceCreated: ensured.created,
-    requestId: meta.requestId,
-  };
   const messages = [delivery.text?.record, delivery.email?.record].filter(
     (r): r is DeliveryRecord => r !== undefined,
   );
-  return { response, messages };
+  return { response: responseOf(prepared, warnings, delivery, meta.requestId), messages };
 };
 
+/** Failures a retry may overcome: the key is released, nothing is stored. */
+const isTransient = (status: number) => status >= 500 || status === 409 || status === 429;
+
 /**
- * Send Payment Request: validates the call, checks the scope and the department, performs the three steps and
- * the delivery, and writes one audit row whatever happens. Never throws for a refusal: the result carries the
- * HTTP status and the published body.
+ * Send Payment Request: validates the call, checks the scope and the department, claims the idempotency key,
+ * performs the three steps and the delivery (resuming a claimed key from its recovery point), and writes one
+ * audit row whatever happens. Never throws for a refusal: the result carries the status and the published body.
  */
 export const sendPaymentRequest = async (
   deps: CallDeps,
@@ -189,56 +175,78 @@ export const sendPaymentRequest = async (
   meta: CallMeta,
 ): Promise<SendResult> => {
   const trail = new Trail(deps.clock);
-  const department = typeof departmentUuid === "string" ? departmentUuid : undefined;
-  let outcome: { response: SendPaymentRequestResponse; messages: DeliveryRecord[] } | undefined;
-  let failure: unknown;
-  try {
-    const path = DepartmentUuid.safeParse(departmentUuid);
-    if (!path.success) throw invalid(toRequestErrors(path.error, ["departmentUuid"]));
-    const body = SendPaymentRequestBody.safeParse(withoutNullFields(input));
-    if (!body.success) throw invalid(toRequestErrors(body.error));
-    outcome = await perform(deps, trail, principal, path.data, body.data, meta);
-  } catch (error) {
-    failure = error;
-  }
-
-  if (outcome) {
-    const { response, messages } = outcome;
-    const paymentRequestUuid = response.paymentRequestUuid;
-    await recordCall(
-      deps,
-      {
-        meta,
-        username: principal.username,
-        departmentUuid: department,
-        status: 200,
-        response,
-        requestBody: input,
-        trail,
-      },
-      () =>
-        deps.backend.recordDelivery({
-          paymentRequestUuid,
-          textResult: response.textSent,
-          emailResult: response.emailSent,
-          messages,
-        }),
-    );
-    return { status: 200, body: response, timeline: trail.timeline };
-  }
-
-  const { status, envelope, retryAfterSeconds } = toFailure(deps, failure, meta);
-  await recordCall(deps, {
+  const audit = {
     meta,
     username: principal.username,
-    departmentUuid: department,
-    status,
-    response: envelope,
+    departmentUuid: typeof departmentUuid === "string" ? departmentUuid : undefined,
     requestBody: input,
     trail,
-  });
-  return { status, body: envelope, timeline: trail.timeline, retryAfterSeconds };
+  };
+  let held: Extract<Claim, { kind: "fresh" | "resume" }> | undefined;
+  try {
+    const call = validate(departmentUuid, input, meta.idempotencyKey);
+    if (!holdsScope(principal, Scopes.sendPaymentRequest, call.departmentUuid)) {
+      throw new PayreqError("INVALID_SCOPE_DEPARTMENT", {
+        description: `The credential does not hold ${Scopes.sendPaymentRequest} for this department.`,
+      });
+    }
+    const department = await trail.step("department", () => deps.backend.getDepartment(call.departmentUuid));
+    if (!department) throw new PayreqError("INVALID_DEPARTMENT_TOKEN");
+    if (call.key !== undefined) {
+      const claim = await deps.idempotency.claim({
+        userId: principal.userId,
+        key: call.key,
+        fingerprint: fingerprintOf(call.departmentUuid, call.body),
+        departmentUuid: call.departmentUuid,
+        requestId: meta.requestId,
+      });
+      if (claim.kind === "replay") {
+        const { response, firstRequestId } = claim;
+        trail.note("replay", "ok", `stored response of request ${firstRequestId}`);
+        trail.touched = touchedFromBody(response.body);
+        await recordCall(deps, { ...audit, status: response.status, response: response.body });
+        return { ...response, timeline: trail.timeline, replayed: true } as SendResult;
+      }
+      held = claim;
+    }
+    const running = held;
+    const { response, messages } = await perform(deps, trail, { ...call, department }, meta, running);
+    await recordCall(deps, { ...audit, status: 200, response }, async () => {
+      await deps.backend.recordDelivery({
+        paymentRequestUuid: response.paymentRequestUuid,
+        textResult: response.textSent,
+        emailResult: response.emailSent,
+        messages,
+      });
+      if (running) deps.idempotency.finish(running.id, { status: 200, body: response });
+    });
+    return { status: 200, body: response, timeline: trail.timeline };
+  } catch (error) {
+    const failure = toFailure(deps, error, meta);
+    const stored: StoredResponse = { status: failure.status, body: failure.envelope };
+    if (held && isTransient(failure.status)) await deps.idempotency.release(held.id).catch(() => undefined);
+    await recordCall(deps, { ...audit, status: failure.status, response: failure.envelope }, async () => {
+      if (held && !isTransient(failure.status)) deps.idempotency.finish(held.id, stored);
+    });
+    return {
+      status: failure.status,
+      body: failure.envelope,
+      timeline: trail.timeline,
+      retryAfterSeconds: failure.retryAfterSeconds,
+    };
+  }
 };
+
+const touchedFromBody = (body: StoredResponse["body"]) =>
+  "paymentRequestUuid" in body
+    ? {
+        orderUuid: body.orderUuid,
+        orderCreated: body.orderCreated,
+        invoiceUuid: body.invoiceUuid,
+        invoiceCreated: body.invoiceCreated,
+        paymentRequestUuid: body.paymentRequestUuid,
+      }
+    : {};
 
 const isBusy = (error: unknown) => String((error as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY");
 

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { maskPaymentUrl, redactPersonalData, redactText } from "./redact.ts";
+
+describe("redaction", () => {
+  it.each([
+    ["call +1 (312) 555-0101 today", "call *********01 today"],
+    ["mail jane.doe@example.com please", "mail j***@example.com please"],
+    ["<jane@example.com>", "<j***@example.com>"],
+    ["RO-1234 for $125.50", "RO-1234 for $125.50"],
+    ["2025-03-28T11:34:46.520Z", "2025-03-28T11:34:46.520Z"],
+  ])("%j → %j", (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
+  it("keeps identifiers, dates and order numbers as they are", () => {
+    const body = {
+      customerUuid: "550e8400-e29b-41d4-a716-446655440000",
+      orderNumber: "RO-123456789012",
+      paidDate: "2025-03-28T11:34:46.520Z",
+      description: "ring 3125550101",
+      invoiceAttributes: { contact: "a@b.co" },
+    };
+    expect(redactPersonalData(body)).toEqual({
+      ...body,
+      description: "ring ********01",
+      invoiceAttributes: { contact: "a***@b.co" },
+    });
+  });
+
+  it("handles a long run without an address or a phone number", () => {
+    const long = `${"x".repeat(100_000)}@`;
+    expect(redactText(long)).toBe(long);
+  });
+
+  it("cuts payment tokens", () => {
+    expect(maskPaymentUrl("https://pay.example/p/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde")).toBe(
+      "https://pay.example/p/AbCdEf…",
+    );
+  });
+});

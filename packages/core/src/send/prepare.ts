@@ -1,0 +1,101 @@
+import type { SendPaymentRequestBody } from "@payreq/contracts";
+import type { AuditTrail } from "../audit/audit-trail.ts";
+import { toCents } from "../money.ts";
+import type {
+  CreatedPaymentRequest,
+  Customer,
+  Department,
+  InvoiceFields,
+  PaymentsBackend,
+} from "../ports.ts";
+
+/** What steps 1–3 produced: everything delivery and the response need, stored as a recovery point. */
+export type Prepared = {
+  department: Department;
+  order: { uuid: string; orderType: string; orderNumber: string; created: boolean };
+  invoice: { uuid: string; amountCents: number; created: boolean; previousAmountCents?: number | undefined };
+  paymentRequest: CreatedPaymentRequest;
+  customer: Customer;
+};
+
+export const invoiceFieldsOf = (body: SendPaymentRequestBody): InvoiceFields => ({
+  amountCents: toCents(body.amount),
+  description: body.description,
+  refundedAmountCents: body.refundedAmount === undefined ? undefined : toCents(body.refundedAmount),
+  paidDate: body.paidDate,
+  signatureFileName: body.signatureFileName,
+  reminderDate: body.reminderDate,
+  reminderMileage: body.reminderMileage,
+  fileName: body.fileName,
+  paymentDeclines: body.paymentDeclines,
+  invoiceAttributes: body.invoiceAttributes,
+  attachInvoice: body.attachInvoice,
+});
+
+/** Steps 1–3 in order; the caller decides the transaction they share. */
+export const prepareSteps = async (
+  backend: PaymentsBackend,
+  trail: AuditTrail,
+  department: Department,
+  body: SendPaymentRequestBody,
+  requestId: string,
+): Promise<Prepared> => {
+  const fields = invoiceFieldsOf(body);
+  const resolved = await trail.step(
+    "order",
+    () =>
+      backend.resolveOrder({
+        department,
+        dealerUuid: body.dealerUuid,
+        orderUuid: body.orderUuid,
+        orderNumber: body.orderNumber,
+        orderType: body.orderType,
+        customerUuid: body.customerUuid,
+        associate: {
+          uuid: body.dealerAssociateUuid,
+          userUuid: body.dealerAssociateUserUuid,
+          departmentUuid: body.dealerAssociateDepartmentUuid,
+        },
+        amountCents: fields.amountCents,
+      }),
+    (r) => `${r.created ? "created" : "reused"} ${r.order.uuid}`,
+  );
+  const ensured = await trail.step(
+    "invoice",
+    () => backend.ensureOpenInvoice(resolved.order, fields),
+    (r) => `${r.created ? "created" : "reused"} ${r.invoice.uuid}`,
+  );
+  const paymentRequest = await trail.step(
+    "payment-request",
+    () =>
+      backend.createPaymentRequest({
+        invoice: ensured.invoice,
+        flags: {
+          attachInvoice: body.attachInvoice ?? false,
+          esignRequired: body.esignInvoice ?? false,
+          sendAsText: body.sendAsText ?? false,
+          sendAsEmail: body.sendAsEmail ?? false,
+        },
+        requestId,
+      }),
+    (r) => r.uuid,
+  );
+  const { order } = resolved;
+  return {
+    department,
+    order: {
+      uuid: order.uuid,
+      orderType: order.orderType,
+      orderNumber: order.orderNumber,
+      created: resolved.created,
+    },
+    invoice: {
+      uuid: ensured.invoice.uuid,
+      amountCents: ensured.invoice.amountCents,
+      created: ensured.created,
+      previousAmountCents: ensured.previousAmountCents,
+    },
+    paymentRequest,
+    customer: resolved.customer,
+  };
+};
