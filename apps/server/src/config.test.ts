@@ -10,6 +10,7 @@ describe("readConfig", () => {
       databasePath: "/srv/app/data/payreq.db",
       paymentUrlBase: "http://127.0.0.1:3000/pay",
       paymentUrlTtlMs: 7 * 86_400_000,
+      idempotencyTtlMs: 86_400_000,
       demo: false,
     });
   });
@@ -22,6 +23,7 @@ describe("readConfig", () => {
       PAYREQ_PAYMENT_URL_BASE: "https://pay.example.com/p",
       PAYREQ_PAYMENT_URL_TTL: "72h",
       PAYREQ_DELIVERY_TIMEOUT: "5s",
+      PAYREQ_IDEMPOTENCY_TTL: "72h",
       PAYREQ_DEMO: "1",
     });
     expect(config).toEqual({
@@ -31,6 +33,7 @@ describe("readConfig", () => {
       paymentUrlBase: "https://pay.example.com/p",
       paymentUrlTtlMs: 72 * 3_600_000,
       deliveryTimeoutMs: 5000,
+      idempotencyTtlMs: 72 * 3_600_000,
       demo: true,
     });
   });

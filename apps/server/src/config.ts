@@ -47,6 +47,7 @@ const ConfigSchema = z.object({
     .optional(),
   PAYREQ_PAYMENT_URL_TTL: duration("PAYREQ_PAYMENT_URL_TTL", "7d"),
   PAYREQ_DELIVERY_TIMEOUT: duration("PAYREQ_DELIVERY_TIMEOUT", "10s"),
+  PAYREQ_IDEMPOTENCY_TTL: duration("PAYREQ_IDEMPOTENCY_TTL", "24h"),
   PAYREQ_DEMO: flag("PAYREQ_DEMO"),
 });
 
@@ -57,6 +58,7 @@ export type Config = {
   paymentUrlBase: string;
   paymentUrlTtlMs: number;
   deliveryTimeoutMs: number;
+  idempotencyTtlMs: number;
   demo: boolean;
 };
 
@@ -88,6 +90,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     paymentUrlBase: c.PAYREQ_PAYMENT_URL_BASE ?? `http://${shownHost}:${c.PORT}/pay`,
     paymentUrlTtlMs: c.PAYREQ_PAYMENT_URL_TTL,
     deliveryTimeoutMs: c.PAYREQ_DELIVERY_TIMEOUT,
+    idempotencyTtlMs: c.PAYREQ_IDEMPOTENCY_TTL,
     demo: c.PAYREQ_DEMO,
   };
 };

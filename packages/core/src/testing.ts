@@ -16,6 +16,7 @@ export const createTestCore = async (
   const database = openDatabase(options.path ?? ":memory:");
   const core = createCore({ paymentUrls: TEST_PAYMENT_URLS, scrypt: TEST_SCRYPT, ...options, database });
   const demo = await seedDemo(database, core.credentials, core.clock);
+  if (!demo) throw new Error("the test database already held data");
   const principalOf = async (credential: DemoCredential): Promise<Principal> => {
     const principal = await core.credentials.verify(credential.username, credential.password);
     if (!principal) throw new Error(`demo credential ${credential.username} does not verify`);

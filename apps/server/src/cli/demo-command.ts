@@ -1,4 +1,4 @@
-import { isEmptyDatabase, seedDemo } from "@payreq/core";
+import { seedDemo } from "@payreq/core";
 import type { Config } from "../config.ts";
 import { createJsonLogger } from "../logger.ts";
 import { buildCore, openConfiguredDatabase } from "../server.ts";
@@ -8,18 +8,18 @@ export const runDemoSeed = async (config: Config, args: string[], json: boolean)
   if (args[0] !== "seed" || args.length !== 1) throw new UsageError("usage: payreq demo seed [--json]");
   const database = openConfiguredDatabase(config);
   try {
-    if (!isEmptyDatabase(database)) {
-      console.error(
-        `payreq: ${config.databasePath} already holds data; demo data is seeded only into an empty database`,
-      );
-      return 1;
-    }
     const core = buildCore(
       config,
       database,
       createJsonLogger(() => {}),
     );
     const demo = await seedDemo(database, core.credentials, core.clock);
+    if (!demo) {
+      console.error(
+        `payreq: ${config.databasePath} already holds data; demo data is seeded only into an empty database`,
+      );
+      return 1;
+    }
     if (json) {
       console.log(JSON.stringify(demo, null, 2));
     } else {

@@ -1,4 +1,4 @@
-import { isEmptyDatabase, seedDemo } from "@payreq/core";
+import { seedDemo } from "@payreq/core";
 import type { Config } from "../config.ts";
 import { createJsonLogger } from "../logger.ts";
 import { buildCore, openConfiguredDatabase, startServer } from "../server.ts";
@@ -9,11 +9,16 @@ export const runServe = async (config: Config): Promise<number> => {
   const logger = createJsonLogger();
   const database = openConfiguredDatabase(config);
   const core = buildCore(config, database, logger);
-  const seeded =
-    config.demo && isEmptyDatabase(database)
-      ? await seedDemo(database, core.credentials, core.clock)
-      : undefined;
+  const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
   const server = await startServer(core, config);
+  const pruneKeys = () =>
+    core.deps.idempotency.prune(config.idempotencyTtlMs).then(
+      (removed) => removed > 0 && logger.info("pruned idempotency keys", { removed }),
+      (error: unknown) => logger.warn("idempotency key pruning failed", { error: String(error) }),
+    );
+  await pruneKeys();
+  const pruning = setInterval(pruneKeys, Math.min(config.idempotencyTtlMs, 3_600_000));
+  pruning.unref();
   logger.info("listening", { url: server.url, database: config.databasePath });
   if (seeded) process.stderr.write(`\n${demoBanner(seeded, server.url)}\n`);
   else if (config.demo) {
@@ -25,6 +30,7 @@ export const runServe = async (config: Config): Promise<number> => {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info("shutting down", { signal });
+      clearInterval(pruning);
       server.shutdown().then(resolve, (error: unknown) => {
         logger.error("shutdown failed", { error: String(error) });
         resolve();

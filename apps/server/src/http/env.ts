@@ -13,6 +13,7 @@ export type CallState = {
   username?: string | undefined;
   departmentUuid?: string | undefined;
   requestBody?: unknown;
+  replayed?: boolean;
 };
 
 export type AppEnv = { Variables: AppVariables };

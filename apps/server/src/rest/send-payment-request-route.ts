@@ -20,6 +20,7 @@ export const registerSendPaymentRequestRoute = (app: Hono<AppEnv>, deps: AppDeps
     if (!body.ok) return body.response;
     const call = c.get("call");
     call.requestBody = body.value;
+    call.meta.idempotencyKey = c.req.header("idempotency-key");
     const result = await sendPaymentRequest(
       deps.core.deps,
       c.get("principal"),
@@ -28,6 +29,7 @@ export const registerSendPaymentRequestRoute = (app: Hono<AppEnv>, deps: AppDeps
       call.meta,
     );
     call.audited = true;
+    if (result.replayed) c.header("Idempotent-Replayed", "true");
     return envelopeResponse(
       c,
       result.status,

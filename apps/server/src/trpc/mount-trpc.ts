@@ -28,8 +28,9 @@ export const mountTrpc = (app: Hono<AppEnv>, deps: AppDeps) => {
         call: c.get("call"),
         authorization: c.req.header("authorization"),
       }),
-      responseMeta({ errors }) {
+      responseMeta({ errors, ctx }) {
         const headers = new Headers();
+        if (ctx?.call.replayed) headers.set("Idempotent-Replayed", "true");
         for (const error of errors) {
           if (error.code === "UNAUTHORIZED") headers.set("WWW-Authenticate", WWW_AUTHENTICATE);
           if (error.cause instanceof EnvelopeError && error.cause.retryAfterSeconds !== undefined) {

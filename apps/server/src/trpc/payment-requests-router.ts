@@ -15,12 +15,14 @@ export const paymentRequestsRouter = router({
     .input(typedInput<SendPaymentRequestInput>())
     .output(SendPaymentRequestResponse)
     .mutation(async ({ ctx, input }) => {
-      const { departmentUuid, body } = splitInput(input);
+      const { departmentUuid, idempotencyKey, body } = splitInput(input);
       const call = ctx.call;
+      call.meta.idempotencyKey = idempotencyKey as string | undefined;
       if (typeof departmentUuid === "string") call.departmentUuid = departmentUuid;
       call.requestBody = body;
       const result = await sendPaymentRequest(ctx.core.deps, ctx.principal, departmentUuid, body, call.meta);
       call.audited = true;
+      call.replayed = result.replayed === true;
       if (result.status === 200) return result.body as SendPaymentRequestResponse;
       throw toTrpcError(
         result.status,

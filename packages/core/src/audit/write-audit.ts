@@ -1,4 +1,4 @@
-import type { ErrorEnvelope, SendPaymentRequestResponse } from "@payreq/contracts";
+import { type ErrorEnvelope, IdempotencyKey, type SendPaymentRequestResponse } from "@payreq/contracts";
 import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
 import { maskPaymentUrl, redactPersonalData } from "../redact.ts";
@@ -62,7 +62,9 @@ export const toAuditColumns = (
     customer_uuid: touched.customerUuid ?? null,
     text_sent: typeof body.textSent === "string" ? body.textSent : null,
     email_sent: typeof body.emailSent === "string" ? body.emailSent : null,
-    idempotency_key: meta.idempotencyKey ?? null,
+    idempotency_key: IdempotencyKey.safeParse(meta.idempotencyKey).success
+      ? (meta.idempotencyKey ?? null)
+      : null,
     request_body: entry.requestBody === undefined ? null : json(redactPersonalData(entry.requestBody)),
     response_body: json(responseForAudit(response)),
     timeline: JSON.stringify(trail?.timeline ?? []),

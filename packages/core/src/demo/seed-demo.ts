@@ -52,17 +52,20 @@ const newPassword = () => randomBytes(12).toString("base64url");
 /**
  * Two dealers with one department each; customers covering every delivery case (phone+email+opt-in, email only,
  * phone only, phone without opt-in); an associate per department; a sending credential per department and an
- * ops credential that reads the whole audit log. Passwords are generated and returned once.
+ * ops credential that reads the whole audit log. Passwords are generated and returned once. Answers undefined,
+ * changing nothing, when the database already holds data.
  */
 export const seedDemo = async (
   database: PayreqDatabase,
   credentials: CredentialStore,
   clock: Clock,
-): Promise<DemoData> => {
+): Promise<DemoData | undefined> => {
   const now = clock.now();
   const { db } = database;
   const ids = DEMO_IDS;
-  await database.writes.run(() => {
+  // Checked inside the write transaction: of two processes starting on one new file, only one seeds.
+  const seeded = await database.writes.run(() => {
+    if (!isEmptyDatabase(database)) return false;
     db.insert(dealers)
       .values([
         { uuid: ids.dealers.sunrise, name: "Sunrise Motors", createdAt: now },
@@ -135,7 +138,9 @@ export const seedDemo = async (
         },
       ])
       .run();
+    return true;
   });
+  if (!seeded) return undefined;
 
   const make = async (username: string, scope: string, departmentUuid: string): Promise<DemoCredential> => {
     const password = newPassword();
