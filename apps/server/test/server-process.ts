@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
+const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+export type ServerProcess = {
+  url: string;
+  child: ChildProcess;
+  logs: string[];
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+};
+
+/** `payreq serve` as a real process on a free loopback port; resolves once it logs "listening". */
+export const startServerProcess = (env: Record<string, string>): Promise<ServerProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "serve"], {
+      cwd: SERVER_DIR,
+      env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", PAYREQ_DEMO: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const logs: string[] = [];
+    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join("\n")}`)), 20_000);
+    child.stderr?.on("data", (d) => logs.push(String(d)));
+    exited.then((code) =>
+      reject(new Error(`server exited with ${code} before listening:\n${logs.join("\n")}`)),
+    );
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      logs.push(line);
+      if (!line.includes('"listening"')) return;
+      clearTimeout(timer);
+      const { url } = JSON.parse(line) as { url: string };
+      resolve({
+        url,
+        child,
+        logs,
+        exited,
+        stop: (signal = "SIGTERM") => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        },
+      });
+    });
+  });
