@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, verifyAuditChain } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { startServerProcess } from "../test/server-process.ts";
 
 /**
@@ -46,6 +46,8 @@ describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
 
     for (let round = 0; round < KILLS; round++) {
       const server = await startServerProcess({ PAYREQ_DATABASE: path, PAYREQ_DELIVERY_TIMEOUT: "2s" });
+      // A failed expectation must not leave the server running.
+      onTestFinished(() => server.stop("SIGKILL").then(() => undefined));
 
       // Interrupted calls of the previous round are retried with their keys first: they must complete.
       for (const call of interrupted) {

@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export type Started = { url: string; child: ChildProcess; stop(): Promise<void> };
+
+const running = new Set<ChildProcess>();
+const killAll = () => {
+  for (const child of running) child.kill("SIGKILL");
+};
+process.once("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/** Starts a server process and waits for its `listening` log line; its output is read and dropped. */
+export const startProcess = (args: string[], env: Record<string, string>, cwd: string): Promise<Started> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    running.add(child);
+    const exited = new Promise<void>((done) =>
+      child.once("exit", () => {
+        running.delete(child);
+        done();
+      }),
+    );
+    const errors: string[] = [];
+    child.stderr?.on("data", (d) => errors.push(String(d)));
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening" within 30 s: ${errors.join("")}`)),
+      30_000,
+    );
+    exited.then(() => reject(new Error(`exited before listening: ${errors.join("")}`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (!line.includes('"listening"')) return;
+      clearTimeout(timer);
+      resolve({
+        url: (JSON.parse(line) as { url: string }).url,
+        child,
+        stop: async () => {
+          child.kill("SIGTERM");
+          const forced = setTimeout(() => child.kill("SIGKILL"), 10_000);
+          await exited;
+          clearTimeout(forced);
+        },
+      });
+    });
+  });
