@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytesFromPool } from "./random-pool.ts";
 
 export type IdGenerator = { next(): string };
 export type Clock = { now(): number };
@@ -23,10 +23,10 @@ export const createUuidV7Generator = (clock: Clock = systemClock): IdGenerator =
           counter = 0;
         }
       } else {
-        counter = randomBytes(2).readUInt16BE() & 0x3ff;
+        counter = randomBytesFromPool(2).readUInt16BE() & 0x3ff;
       }
       lastMs = ms;
-      const bytes = randomBytes(16);
+      const bytes = randomBytesFromPool(16);
       bytes.writeUIntBE(ms, 0, 6);
       bytes[6] = 0x70 | (counter >> 8);
       bytes[7] = counter & 0xff;

@@ -142,3 +142,14 @@ describe("capped hashing", () => {
     expect(results.filter((r) => !r.ok && r.error === "WRONG_CREDENTIAL")).toHaveLength(3);
   });
 });
+
+describe("concurrent verifications", () => {
+  it("shares one hash among concurrent calls with the same credential", async () => {
+    const { auth } = await setup({ maxConcurrentHashes: 1, maxQueuedHashes: 0 });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => auth.authenticate("dms-sync", "correct horse battery")),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(auth.stats.hashes).toBe(1);
+  });
+});

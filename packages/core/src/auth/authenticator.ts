@@ -90,6 +90,46 @@ export const createAuthenticator = (
     cache.set(key, { principal, expiresAt: now + options.cacheTtlMs });
   };
 
+  const verify = async (
+    key: string,
+    username: string,
+    password: string,
+    clientAddress: string | undefined,
+    now: number,
+  ): Promise<AuthenticationResult> => {
+    const wait = Math.max(
+      byUsername.retryAfterSeconds(username, now),
+      clientAddress ? byAddress.retryAfterSeconds(clientAddress, now) : 0,
+    );
+    if (wait > 0) {
+      stats.throttled++;
+      return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: wait };
+    }
+    if (!(await hashes.acquire())) {
+      stats.refusedBusy++;
+      return { ok: false, error: "SERVICE_BUSY", retryAfterSeconds: 1 };
+    }
+    let principal: Principal | null;
+    try {
+      stats.hashes++;
+      principal = await credentials.verify(username, password);
+    } finally {
+      hashes.release();
+    }
+    const after = clock.now();
+    if (!principal) {
+      byUsername.fail(username, after);
+      if (clientAddress) byAddress.fail(clientAddress, after);
+      return { ok: false, error: "WRONG_CREDENTIAL" };
+    }
+    byUsername.forget(username);
+    remember(key, principal, after);
+    return { ok: true, principal };
+  };
+
+  /** Verifications of one credential under way: concurrent callers with the same credential share one hash. */
+  const inFlight = new Map<string, Promise<AuthenticationResult>>();
+
   return {
     stats,
     async authenticate(
@@ -104,34 +144,15 @@ export const createAuthenticator = (
         stats.cacheHits++;
         return { ok: true, principal: cached };
       }
-      const wait = Math.max(
-        byUsername.retryAfterSeconds(username, now),
-        clientAddress ? byAddress.retryAfterSeconds(clientAddress, now) : 0,
-      );
-      if (wait > 0) {
-        stats.throttled++;
-        return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: wait };
-      }
-      if (!(await hashes.acquire())) {
-        stats.refusedBusy++;
-        return { ok: false, error: "SERVICE_BUSY", retryAfterSeconds: 1 };
-      }
-      let principal: Principal | null;
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const verification = verify(key, username, password, clientAddress, now);
+      inFlight.set(key, verification);
       try {
-        stats.hashes++;
-        principal = await credentials.verify(username, password);
+        return await verification;
       } finally {
-        hashes.release();
+        inFlight.delete(key);
       }
-      const after = clock.now();
-      if (!principal) {
-        byUsername.fail(username, after);
-        if (clientAddress) byAddress.fail(clientAddress, after);
-        return { ok: false, error: "WRONG_CREDENTIAL" };
-      }
-      byUsername.forget(username);
-      remember(key, principal, after);
-      return { ok: true, principal };
     },
   };
 };

@@ -24,6 +24,14 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
   let commitScheduled = false;
   let queued = 0;
   const stats = { batches: 0, calls: 0 };
+  const sql = {
+    begin: sqlite.prepare("BEGIN IMMEDIATE"),
+    commit: sqlite.prepare("COMMIT"),
+    rollback: sqlite.prepare("ROLLBACK"),
+    savepoint: sqlite.prepare("SAVEPOINT call"),
+    release: sqlite.prepare("RELEASE call"),
+    rollbackTo: sqlite.prepare("ROLLBACK TO call"),
+  };
 
   const commit = () => {
     commitScheduled = false;
@@ -39,11 +47,11 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
       return;
     }
     try {
-      sqlite.exec("COMMIT");
+      sql.commit.run();
       stats.batches++;
       for (const w of waiters) w.resolve();
     } catch (error) {
-      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+      if (sqlite.inTransaction) sql.rollback.run();
       for (const w of waiters) w.reject(error);
     }
   };
@@ -55,16 +63,16 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
   };
 
   const runInSavepoint = async <T>(work: () => T | Promise<T>): Promise<T> => {
-    if (!sqlite.inTransaction) sqlite.exec("BEGIN IMMEDIATE");
-    sqlite.exec("SAVEPOINT call");
+    if (!sqlite.inTransaction) sql.begin.run();
+    sql.savepoint.run();
     try {
       const result = await work();
-      sqlite.exec("RELEASE call");
+      sql.release.run();
       return result;
     } catch (error) {
       if (sqlite.inTransaction) {
-        sqlite.exec("ROLLBACK TO call");
-        sqlite.exec("RELEASE call");
+        sql.rollbackTo.run();
+        sql.release.run();
       }
       throw error;
     }

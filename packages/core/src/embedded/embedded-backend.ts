@@ -1,11 +1,10 @@
-import { eq } from "drizzle-orm";
 import type { PayreqDatabase } from "../db/open-database.ts";
-import { dealers, departments, outbox, paymentRequests } from "../db/schema.ts";
 import type { Clock, IdGenerator } from "../ids.ts";
 import type { PaymentsBackend } from "../ports.ts";
 import { createPaymentRequest, type PaymentUrlSettings } from "./create-payment-request.ts";
 import { ensureOpenInvoice } from "./ensure-open-invoice.ts";
 import { resolveOrder } from "./resolve-order.ts";
+import { prepareBackendStatements } from "./statements.ts";
 
 export type EmbeddedBackendDeps = {
   database: PayreqDatabase;
@@ -21,40 +20,33 @@ export const createEmbeddedBackend = ({
   ids,
   paymentUrls,
 }: EmbeddedBackendDeps): PaymentsBackend => {
-  const { db } = database;
-  const deps = { db, clock, ids, paymentUrls };
+  const statements = prepareBackendStatements(database.sqlite);
+  const deps = { statements, clock, ids, paymentUrls };
   return {
     atomically: (work) => database.writes.run(work),
-
-    async getDepartment(departmentUuid) {
-      const row = db
-        .select({
-          uuid: departments.uuid,
-          name: departments.name,
-          dealerUuid: departments.dealerUuid,
-          dealerName: dealers.name,
-        })
-        .from(departments)
-        .innerJoin(dealers, eq(dealers.uuid, departments.dealerUuid))
-        .where(eq(departments.uuid, departmentUuid))
-        .get();
-      return row;
-    },
-
+    getDepartment: async (departmentUuid) => statements.getDepartment(departmentUuid),
     resolveOrder: async (request) => resolveOrder(deps, request),
     ensureOpenInvoice: async (order, fields) => ensureOpenInvoice(deps, order, fields),
     createPaymentRequest: async (input) => createPaymentRequest(deps, input),
 
     async recordDelivery({ paymentRequestUuid, textResult, emailResult, messages }) {
       const now = clock.now();
-      db.update(paymentRequests)
-        .set({ textResult: textResult ?? null, emailResult: emailResult ?? null })
-        .where(eq(paymentRequests.uuid, paymentRequestUuid))
-        .run();
+      statements.recordResults.run(textResult ?? null, emailResult ?? null, paymentRequestUuid);
       for (const message of messages) {
-        db.insert(outbox)
-          .values({ uuid: ids.next(), paymentRequestUuid, ...message, createdAt: now })
-          .run();
+        statements.insertOutbox.run({
+          uuid: ids.next(),
+          paymentRequestUuid,
+          customerUuid: message.customerUuid,
+          channel: message.channel,
+          recipient: message.recipient,
+          subject: message.subject ?? null,
+          body: message.body,
+          status: message.status,
+          provider: message.provider,
+          providerRef: message.providerRef ?? null,
+          error: message.error ?? null,
+          now,
+        });
       }
     },
   };

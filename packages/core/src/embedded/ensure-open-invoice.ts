@@ -1,53 +1,44 @@
-import { and, eq } from "drizzle-orm";
-import type { Db } from "../db/open-database.ts";
-import { invoices } from "../db/schema.ts";
 import type { Clock, IdGenerator } from "../ids.ts";
-import type { EnsuredInvoice, InvoiceFields, Order } from "../ports.ts";
-import { toInvoice } from "./rows.ts";
+import type { EnsuredInvoice, Invoice, InvoiceFields, Order } from "../ports.ts";
+import type { BackendStatements } from "./statements.ts";
 
-type Deps = { db: Db; clock: Clock; ids: IdGenerator };
+type Deps = { statements: BackendStatements; clock: Clock; ids: IdGenerator };
 
-/** Only the fields the request gives; a reused invoice keeps the others. */
-const givenFields = (fields: InvoiceFields) =>
-  Object.fromEntries(
-    Object.entries(fields).filter(([, value]) => value !== undefined),
-  ) as Partial<InvoiceFields>;
+/** Column values for the fields; null where the request gives none. */
+const fieldParams = (fields: InvoiceFields) => ({
+  amountCents: fields.amountCents,
+  description: fields.description ?? null,
+  refundedAmountCents: fields.refundedAmountCents ?? null,
+  paidDate: fields.paidDate ?? null,
+  signatureFileName: fields.signatureFileName ?? null,
+  reminderDate: fields.reminderDate ?? null,
+  reminderMileage: fields.reminderMileage ?? null,
+  fileName: fields.fileName ?? null,
+  paymentDeclines: fields.paymentDeclines ?? null,
+  invoiceAttributes: fields.invoiceAttributes === undefined ? null : JSON.stringify(fields.invoiceAttributes),
+  attachInvoice: fields.attachInvoice === undefined ? null : fields.attachInvoice ? 1 : 0,
+});
 
-/** Step 2. An open invoice is neither paid nor voided; the partial unique index allows one per order. */
+/** Step 2. An open invoice is neither paid nor voided; a partial unique index allows one per order. */
 export const ensureOpenInvoice = (
-  { db, clock, ids }: Deps,
+  { statements, clock, ids }: Deps,
   order: Order,
   fields: InvoiceFields,
 ): EnsuredInvoice => {
   const now = clock.now();
-  const open = db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.orderUuid, order.uuid), eq(invoices.status, "OPEN")))
-    .get();
+  const open = statements.getOpenInvoice(order.uuid);
   if (open) {
-    const updated = db
-      .update(invoices)
-      .set({ ...givenFields(fields), updatedAt: now })
-      .where(eq(invoices.uuid, open.uuid))
-      .returning()
-      .get();
+    statements.updateInvoice.run({ ...fieldParams(fields), uuid: open.uuid, now });
     const previousAmountCents = open.amountCents !== fields.amountCents ? open.amountCents : undefined;
-    return { invoice: toInvoice(updated), created: false, previousAmountCents };
+    return { invoice: { ...open, amountCents: fields.amountCents }, created: false, previousAmountCents };
   }
-  const created = db
-    .insert(invoices)
-    .values({
-      ...givenFields(fields),
-      amountCents: fields.amountCents,
-      uuid: ids.next(),
-      orderUuid: order.uuid,
-      departmentUuid: order.departmentUuid,
-      status: "OPEN",
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-    .get();
-  return { invoice: toInvoice(created), created: true };
+  const invoice: Invoice = {
+    uuid: ids.next(),
+    orderUuid: order.uuid,
+    departmentUuid: order.departmentUuid,
+    status: "OPEN",
+    amountCents: fields.amountCents,
+  };
+  statements.insertInvoice.run({ ...fieldParams(fields), ...invoice, now });
+  return { invoice, created: true };
 };
