@@ -14,7 +14,8 @@ export const createApp = (deps: AppDeps) => {
   const app = new Hono<AppEnv>();
   const { logger } = deps.core.deps;
 
-  app.use(requestId());
+  // Time-ordered ids for calls that bring none: the audit log's request-id index then grows at its end.
+  app.use(requestId({ generator: () => deps.core.ids.next() }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

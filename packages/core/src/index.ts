@@ -16,6 +16,7 @@ export * from "./demo/seed-demo.ts";
 export * from "./embedded/create-payment-request.ts";
 export * from "./embedded/embedded-backend.ts";
 export * from "./embedded/find-payment-page.ts";
+export * from "./embedded/payment-token.ts";
 export * from "./errors.ts";
 export * from "./ids.ts";
 export * from "./logger.ts";

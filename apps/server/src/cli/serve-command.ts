@@ -39,6 +39,6 @@ export const runServe = async (config: Config): Promise<number> => {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
-  logger.info("stopped");
+  logger.info("stopped", { writes: core.deps.database.writes.stats });
   return 0;
 };

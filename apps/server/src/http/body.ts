@@ -7,9 +7,24 @@ import { parseJsonStrictly } from "./parse-json.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** 413 for a body over 64 KiB, whether it declares its length or is streamed (chunked). */
-export const limitBody = () =>
-  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, "PAYLOAD_TOO_LARGE") });
+/**
+ * 413 for a body over 64 KiB, whether it declares its length or is streamed (chunked). A declared length is
+ * checked from the header alone (Node's parser then delivers exactly that many bytes), which leaves the body
+ * to be read once, directly; only a streamed body is read here, counting as it goes.
+ */
+export const limitBody = () => {
+  const streamed = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorResponse(c, "PAYLOAD_TOO_LARGE"),
+  });
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const declared = c.req.header("content-length");
+    if (declared === undefined || c.req.header("transfer-encoding") !== undefined) return streamed(c, next);
+    if (!/^\d{1,15}$/.test(declared)) return errorResponse(c, "MALFORMED_HTTP_REQUEST");
+    if (Number(declared) > MAX_BODY_BYTES) return errorResponse(c, "PAYLOAD_TOO_LARGE");
+    await next();
+  });
+};
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 

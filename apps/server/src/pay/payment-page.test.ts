@@ -25,7 +25,9 @@ describe("GET /pay/{token}", () => {
       paymentUrls: { baseUrl: "https://pay.example.test/p", ttlMs: 60_000 },
     });
     const sent = (await (await t.post(t.body())).json()) as { paymentUrl: string };
-    expect((await t.app.request(`/pay/${"A".repeat(43)}`)).status).toBe(404);
+    expect((await t.app.request(`/pay/${"A".repeat(64)}`)).status).toBe(404);
+    const forged = `${tokenOf(sent.paymentUrl).slice(0, 22)}${"A".repeat(42)}`;
+    expect((await t.app.request(`/pay/${forged}`)).status).toBe(404);
     expect((await t.app.request("/pay/short")).status).toBe(404);
     now += 61_000;
     const expired = await t.app.request(`/pay/${tokenOf(sent.paymentUrl)}`);

@@ -25,7 +25,7 @@ describe("REST: POST /payment/aggregator/v1/departments/{departmentUuid}/payment
     expect(SendPaymentRequestResponse.parse(body)).toBeTruthy();
     for (const field of PUBLISHED_RESPONSE_FIELDS) expect(body).toHaveProperty(field);
     expect(body.errors).toEqual([]);
-    expect(body.paymentUrl).toMatch(/^https:\/\/pay\.example\.test\/p\/[A-Za-z0-9_-]{43}$/);
+    expect(body.paymentUrl).toMatch(/^https:\/\/pay\.example\.test\/p\/[A-Za-z0-9_-]{64}$/);
     expect(body.textSent).toBe("SUCCESS");
     expect(body.emailSent).toBe("SUCCESS");
     expect(body.requestId).toBe(res.headers.get("x-request-id"));

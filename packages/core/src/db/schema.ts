@@ -106,7 +106,8 @@ export const paymentRequests = sqliteTable(
       .notNull()
       .references(() => invoices.uuid),
     departmentUuid: text("department_uuid").notNull(),
-    tokenHash: text("token_hash").notNull().unique(),
+    /** SHA-256 of the link's secret; the link also names the uuid, so no index on this column is needed. */
+    tokenHash: text("token_hash").notNull(),
     expiresAt: integer("expires_at").notNull(),
     attachInvoice: bool("attach_invoice"),
     esignRequired: bool("esign_required"),

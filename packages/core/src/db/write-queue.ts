@@ -22,6 +22,7 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
   let turn: Promise<void> = Promise.resolve();
   let pendingInBatch: Waiter[] = [];
   let commitScheduled = false;
+  let inSavepoint = false;
   let queued = 0;
   const stats = { batches: 0, calls: 0 };
   const sql = {
@@ -35,8 +36,8 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
 
   const commit = () => {
     commitScheduled = false;
-    if (queued > 0) {
-      // A call is still between savepoint statements (it awaited); commit when the turns run dry.
+    if (inSavepoint) {
+      // A call is between its savepoint's statements (it awaited): its writes must not be cut in two.
       scheduleCommit();
       return;
     }
@@ -65,6 +66,7 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
   const runInSavepoint = async <T>(work: () => T | Promise<T>): Promise<T> => {
     if (!sqlite.inTransaction) sql.begin.run();
     sql.savepoint.run();
+    inSavepoint = true;
     try {
       const result = await work();
       sql.release.run();
@@ -75,6 +77,8 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
         sql.release.run();
       }
       throw error;
+    } finally {
+      inSavepoint = false;
     }
   };
 

@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import type { Clock, IdGenerator } from "../ids.ts";
 import type { CreatedPaymentRequest, Invoice, PaymentRequestFlags } from "../ports.ts";
-import { randomBytesFromPool } from "../random-pool.ts";
+import { newPaymentToken } from "./payment-token.ts";
 import type { BackendStatements } from "./statements.ts";
 
 export type PaymentUrlSettings = { baseUrl: string; ttlMs: number };
@@ -13,25 +12,22 @@ type Deps = {
   paymentUrls: PaymentUrlSettings;
 };
 
-/** Only the hash of a payment token is stored, so the database alone never yields a working payment link. */
-export const hashPaymentToken = (token: string): string => createHash("sha256").update(token).digest("hex");
-
 const bit = (value: boolean) => (value ? 1 : 0);
 
-/** Step 3. The token carries 256 random bits. */
+/** Step 3. The link's token carries 256 random bits; only their hash is stored. */
 export const createPaymentRequest = (
   { statements, clock, ids, paymentUrls }: Deps,
   input: { invoice: Invoice; flags: PaymentRequestFlags; requestId: string },
 ): CreatedPaymentRequest => {
-  const token = randomBytesFromPool(32).toString("base64url");
   const now = clock.now();
   const uuid = ids.next();
+  const { token, secretHash } = newPaymentToken(uuid);
   const expiresAt = now + paymentUrls.ttlMs;
   statements.insertPaymentRequest.run({
     uuid,
     invoiceUuid: input.invoice.uuid,
     departmentUuid: input.invoice.departmentUuid,
-    tokenHash: hashPaymentToken(token),
+    tokenHash: secretHash,
     expiresAt,
     attachInvoice: bit(input.flags.attachInvoice),
     esignRequired: bit(input.flags.esignRequired),

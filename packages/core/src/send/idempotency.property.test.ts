@@ -27,7 +27,7 @@ describe("retries with one key never message a customer twice", () => {
         let fault: Fault = "none";
         const handed = new Map<string, number>();
         const count = (channel: string, text: string) => {
-          const url = /https:\/\/\S+\/p\/[A-Za-z0-9_-]{43}/.exec(text)?.[0] ?? "?";
+          const url = /https:\/\/\S+\/p\/[A-Za-z0-9_-]{64}/.exec(text)?.[0] ?? "?";
           handed.set(`${channel} ${url}`, (handed.get(`${channel} ${url}`) ?? 0) + 1);
         };
         const behave = (signal: AbortSignal) =>

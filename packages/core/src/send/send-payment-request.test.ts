@@ -10,7 +10,7 @@ import {
   paymentRequestRow,
   sunriseBody,
 } from "../../test/helpers.ts";
-import { hashPaymentToken } from "../embedded/create-payment-request.ts";
+import { readPaymentToken } from "../embedded/payment-token.ts";
 import type { Notifier } from "../ports.ts";
 import { createTestCore, testMeta } from "../testing.ts";
 import { sendPaymentRequest } from "./send-payment-request.ts";
@@ -234,7 +234,14 @@ describe("step 3: the payment request", () => {
     const token = match?.[1] ?? "";
     expect(Buffer.from(token, "base64url").length * 8).toBeGreaterThanOrEqual(128);
     const row = paymentRequestRow(t.database, result.body.paymentRequestUuid);
-    expect(row?.tokenHash).toBe(hashPaymentToken(token));
+    const parsed = readPaymentToken(token);
+    expect(parsed?.paymentRequestUuid).toBe(result.body.paymentRequestUuid);
+    expect(parsed?.matches(row?.tokenHash ?? "")).toBe(true);
+    expect(
+      readPaymentToken(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`)?.matches(
+        row?.tokenHash ?? "",
+      ),
+    ).toBe(false);
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row?.expiresAt).toBeGreaterThanOrEqual(before + 3_600_000);
     expect(row?.expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000);

@@ -1,0 +1,1 @@
+DROP INDEX `payment_requests_token_hash_unique`;
