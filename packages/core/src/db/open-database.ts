@@ -37,9 +37,8 @@ export const openDatabase = (path: string, options: { busyTimeoutMs?: number } =
   try {
     assertSqliteVersion(sqlite);
     if (path !== ":memory:") sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma(`synchronous = ${process.env.BENCH_SYNC ?? "FULL"}`);
+    sqlite.pragma("synchronous = FULL");
     sqlite.pragma("foreign_keys = ON");
-    if (process.env.BENCH_NOCKPT) sqlite.pragma("wal_autocheckpoint = 0");
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     const db = drizzle(sqlite, { schema });
     migrateExclusively(sqlite, db);
