@@ -106,12 +106,23 @@ describe("credential abuse", () => {
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses.slice(10)).toEqual(Array(5).fill(429));
     expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(((await last?.json()) as { errors: { errorCode: number }[] }).errors[0]?.errorCode).toBe(
+    expect(((await last!.json()) as { errors: { errorCode: number }[] }).errors[0]?.errorCode).toBe(
       ERRORS.TOO_MANY_ATTEMPTS.code,
     );
     const rows = t.auditRows().filter((r) => r.http_status === 429);
     expect(rows).toHaveLength(5);
     expect(rows[0]).toMatchObject({ username: "sunrise-sender", outcome: "REJECTED" });
+  });
+
+  it("throttles over tRPC too, with 429 and the catalog code", async () => {
+    const t = await createTestApp();
+    let last: Response | undefined;
+    for (let i = 0; i < 11; i++)
+      last = await t.trpc({ departmentUuid: t.dept, ...t.body() }, basic("sunrise-sender", `guess-${i}-x`));
+    expect(last?.status).toBe(429);
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+    const json = (await last!.json()) as { error: { data: { errorCode: number } } };
+    expect(json.error.data.errorCode).toBe(ERRORS.TOO_MANY_ATTEMPTS.code);
   });
 
   it("does not hash again for a credential it verified a moment ago", async () => {

@@ -80,11 +80,9 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   const result = await authenticateHeader(ctx.core, ctx.authorization, ctx.call);
   if (!result.ok) {
     throw toTrpcError(
-      result.error === "NULL_CREDENTIALS" || result.error === "WRONG_CREDENTIAL" ? 401 : 403,
-      {
-        errors: [errorItem(result.error)],
-        warnings: [],
-      },
+      ERRORS[result.error].status,
+      { errors: [errorItem(result.error)], warnings: [] },
+      result.retryAfterSeconds,
     );
   }
   return next({ ctx: { principal: result.principal } });

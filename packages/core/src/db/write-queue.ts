@@ -23,7 +23,6 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
   let pendingInBatch: Waiter[] = [];
   let commitScheduled = false;
   let inSavepoint = false;
-  let queued = 0;
   const stats = { batches: 0, calls: 0 };
   const sql = {
     begin: sqlite.prepare("BEGIN IMMEDIATE"),
@@ -83,7 +82,6 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
   };
 
   const run = <T>(work: () => T | Promise<T>): Promise<T> => {
-    queued++;
     stats.calls++;
     const previous = turn;
     let finishTurn!: () => void;
@@ -95,7 +93,6 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
       try {
         result = await runInSavepoint(work);
       } finally {
-        queued--;
         finishTurn();
       }
       await new Promise<void>((resolve, reject) => {
