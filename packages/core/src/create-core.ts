@@ -14,6 +14,7 @@ import { createOutboxNotifier } from "./notify/outbox-notifier.ts";
 import type { Notifier, PaymentsBackend } from "./ports.ts";
 import { createIdempotencyStore } from "./send/idempotency.ts";
 import type { CallDeps } from "./send/record-call.ts";
+import { createTemplateStore } from "./send/template-store.ts";
 
 export type CoreOptions = {
   database: PayreqDatabase;
@@ -45,6 +46,7 @@ export const createCore = (options: CoreOptions) => {
     clock,
     logger: options.logger ?? silentLogger,
     deliveryTimeoutMs,
+    templates: createTemplateStore(database, clock),
     idempotency: createIdempotencyStore(database, clock, {
       // A claim outlives the longest call: both channels' timeouts, plus the steps.
       lockMs: Math.max(30_000, 2 * deliveryTimeoutMs + 10_000),

@@ -94,6 +94,8 @@ export type DeliveryRecord = {
   provider: string;
   providerRef?: string | undefined;
   error?: string | undefined;
+  length?: number | undefined;
+  segments?: number | undefined;
 };
 
 /** The payments platform: orders, invoices and payment requests (embedded SQLite, or a real upstream over HTTP). */
@@ -121,11 +123,20 @@ export type PaymentsBackend = {
 };
 
 export type TextMessage = { to: string; body: string };
-export type EmailMessage = { to: string; subject: string; text: string; html?: string | undefined };
+export type EmailMessage = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string | undefined;
+  /** The sender's display name: the dealer's. */
+  fromName?: string | undefined;
+};
 export type Receipt = { provider: string; providerRef?: string | undefined };
 
 /** Delivers texts and emails. Throws when the provider refuses; honours `signal` for timeouts. */
 export type Notifier = {
   sendText(message: TextMessage, signal: AbortSignal): Promise<Receipt>;
   sendEmail(message: EmailMessage, signal: AbortSignal): Promise<Receipt>;
+  /** Who delivers each channel, for the outbox record of a failed attempt. */
+  readonly providers?: { text: string; email: string };
 };

@@ -137,6 +137,9 @@ export const outbox = sqliteTable(
     provider: text("provider").notNull(),
     providerRef: text("provider_ref"),
     error: text("error"),
+    /** For texts: length in the encoding's units and the number of SMS segments. */
+    length: integer("length"),
+    segments: integer("segments"),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_payment_request").on(t.paymentRequestUuid)],
@@ -267,4 +270,18 @@ export const idempotencyKeys = sqliteTable(
     uniqueIndex("idempotency_keys_user_key").on(t.userId, t.key),
     index("idempotency_keys_created").on(t.createdAt),
   ],
+);
+
+/** A dealer's own wording of a message; kinds without a row use the defaults. */
+export const messageTemplates = sqliteTable(
+  "message_templates",
+  {
+    dealerUuid: text("dealer_uuid")
+      .notNull()
+      .references(() => dealers.uuid),
+    kind: text("kind").notNull(),
+    body: text("body").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dealerUuid, t.kind] })],
 );

@@ -45,6 +45,8 @@ export const createEmbeddedBackend = ({
           provider: message.provider,
           providerRef: message.providerRef ?? null,
           error: message.error ?? null,
+          length: message.length ?? null,
+          segments: message.segments ?? null,
           now,
         });
       }

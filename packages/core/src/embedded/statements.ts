@@ -70,9 +70,9 @@ export const prepareBackendStatements = (sqlite: Database.Database) => {
     ),
     insertOutbox: sqlite.prepare(
       `insert into outbox (uuid, payment_request_uuid, customer_uuid, channel, recipient, subject, body, status, provider,
-         provider_ref, error, created_at)
+         provider_ref, error, length, segments, created_at)
        values (@uuid, @paymentRequestUuid, @customerUuid, @channel, @recipient, @subject, @body, @status, @provider,
-         @providerRef, @error, @now)`,
+         @providerRef, @error, @length, @segments, @now)`,
     ),
   };
   return {

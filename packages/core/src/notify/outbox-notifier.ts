@@ -8,4 +8,5 @@ import type { Notifier } from "../ports.ts";
 export const createOutboxNotifier = (ids: IdGenerator): Notifier => ({
   sendText: async () => ({ provider: "outbox", providerRef: `outbox-${ids.next()}` }),
   sendEmail: async () => ({ provider: "outbox", providerRef: `outbox-${ids.next()}` }),
+  providers: { text: "outbox", email: "outbox" },
 });

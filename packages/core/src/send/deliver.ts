@@ -1,7 +1,8 @@
 import { type DeliveryResult, type WarningItem, type WarningName, warningItem } from "@payreq/contracts";
 import { maskEmail, maskPhone } from "../mask.ts";
+import { smsSize, toE164 } from "../notify/sms-segments.ts";
 import type { Channel, Customer, DeliveryRecord, Notifier, Receipt } from "../ports.ts";
-import { type MessageContext, renderEmail, renderText } from "./templates.ts";
+import { type MessageContext, type MessageTemplates, renderEmail, renderText } from "./templates.ts";
 
 export type ChannelOutcome = {
   result: DeliveryResult;
@@ -36,6 +37,7 @@ const skipped = (name: WarningName): ChannelOutcome => ({ result: "FAILURE", war
 
 const send = async (
   channel: Channel,
+  provider: string,
   base: Omit<DeliveryRecord, "status" | "provider" | "providerRef" | "error">,
   timeoutMs: number,
   attempt: (signal: AbortSignal) => Promise<Receipt>,
@@ -59,7 +61,7 @@ const send = async (
       warning: warningItem(name, {
         description: `The payment request exists; the provider failed: ${reason}`,
       }),
-      record: { ...base, status: "FAILED", provider: "unknown", error: reason },
+      record: { ...base, status: "FAILED", provider, error: reason },
     };
   }
 };
@@ -78,6 +80,7 @@ export const deliver = async (
   input: {
     customer: Customer;
     context: MessageContext;
+    templates: MessageTemplates;
     sendAsText: boolean;
     sendAsEmail: boolean;
     timeoutMs: number;
@@ -85,7 +88,7 @@ export const deliver = async (
     mayHaveSent?: boolean;
   },
 ): Promise<DeliveryOutcome> => {
-  const { customer, context, timeoutMs } = input;
+  const { customer, context, timeoutMs, templates } = input;
   const notRepeated = (channel: string): ChannelOutcome => ({
     result: "FAILURE",
     warning: warningItem("DELIVERY_NOT_REPEATED", {
@@ -98,10 +101,31 @@ export const deliver = async (
     if (!customer.phone) return skipped("TEXT_NO_PHONE");
     if (!customer.textOptIn) return skipped("TEXT_NOT_OPTED_IN");
     if (input.mayHaveSent) return notRepeated("Text");
-    const phone = customer.phone;
-    const body = renderText(context);
-    const base = { channel: "text" as const, customerUuid: customer.uuid, recipient: maskPhone(phone), body };
-    return send("text", base, timeoutMs, (signal) => notifier.sendText({ to: phone, body }, signal));
+    const body = renderText(templates, context);
+    const { length, segments } = smsSize(body);
+    const base = {
+      channel: "text" as const,
+      customerUuid: customer.uuid,
+      recipient: maskPhone(customer.phone),
+      body,
+      length,
+      segments,
+    };
+    const phone = toE164(customer.phone);
+    if (!phone) {
+      return {
+        ...skipped("TEXT_INVALID_PHONE"),
+        record: {
+          ...base,
+          status: "FAILED",
+          provider: "none",
+          error: "the phone number is not a valid E.164 number",
+        },
+      };
+    }
+    return send("text", notifier.providers?.text ?? "unknown", base, timeoutMs, (signal) =>
+      notifier.sendText({ to: phone, body }, signal),
+    );
   };
 
   const email = async (): Promise<ChannelOutcome | undefined> => {
@@ -109,7 +133,7 @@ export const deliver = async (
     if (!customer.email) return skipped("EMAIL_NO_ADDRESS");
     if (input.mayHaveSent) return notRepeated("Email");
     const address = customer.email;
-    const message = renderEmail(context);
+    const message = renderEmail(templates, context);
     const base = {
       channel: "email" as const,
       customerUuid: customer.uuid,
@@ -117,8 +141,8 @@ export const deliver = async (
       subject: message.subject,
       body: message.text,
     };
-    return send("email", base, timeoutMs, (signal) =>
-      notifier.sendEmail({ to: address, ...message }, signal),
+    return send("email", notifier.providers?.email ?? "unknown", base, timeoutMs, (signal) =>
+      notifier.sendEmail({ to: address, ...message, fromName: context.dealerName }, signal),
     );
   };
 

@@ -5,6 +5,7 @@ import type { Clock } from "../ids.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier, PaymentsBackend } from "../ports.ts";
 import type { IdempotencyStore } from "./idempotency.ts";
+import type { TemplateStore } from "./template-store.ts";
 
 export type CallDeps = {
   database: PayreqDatabase;
@@ -14,6 +15,7 @@ export type CallDeps = {
   logger: Logger;
   deliveryTimeoutMs: number;
   idempotency: IdempotencyStore;
+  templates: TemplateStore;
 };
 
 /** Writes the call's audit row, together with `alongside` (the call's last domain writes) in one commit. */

@@ -131,6 +131,7 @@ const perform = async (
     () =>
       deliver(notifier, {
         customer,
+        templates: deps.templates.forDealer(department.dealerUuid),
         sendAsText,
         sendAsEmail,
         mayHaveSent,

@@ -14,57 +14,91 @@ export type MessageContext = {
   esignRequired: boolean;
 };
 
-/** The platform's three automated text templates. `_payurl` and `_invoiceurls` are its link tags. */
-export const TEXT_TEMPLATES = {
-  zeroAmount:
-    "{dealer}: a copy of your warranty invoice for {order} is ready. No payment is due. View it here: _payurl",
-  withEmail:
-    "{dealer}: your invoice for {order} of {amount} is ready. Pay securely here: _payurl (we also sent it to your email).",
-  withoutEmail: "{dealer}: your invoice for {order} of {amount} is ready. Pay securely here: _payurl",
-} as const;
+export const TEMPLATE_KINDS = [
+  "text-zero-amount",
+  "text-with-email",
+  "text-without-email",
+  "email-subject",
+  "email-text",
+  "email-html",
+] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+export type MessageTemplates = Record<TemplateKind, string>;
 
+/** The platform's link tags: `_payurl` is the payment link, `_invoiceurls` the invoice link. */
 export const PAY_LINK_TAG = "_payurl";
 export const INVOICE_LINK_TAG = "_invoiceurls";
 
-export const renderTemplate = (template: string, context: MessageContext): string =>
-  template
-    .replaceAll("{dealer}", context.dealerName)
-    .replaceAll("{order}", `${context.orderType} ${context.orderNumber}`)
-    .replaceAll("{amount}", formatMoney(context.amountCents))
-    .replaceAll("{customer}", context.customerFirstName)
-    .replaceAll(INVOICE_LINK_TAG, context.invoiceUrl)
-    .replaceAll(PAY_LINK_TAG, context.paymentUrl);
-
-export const chooseTextTemplate = (context: MessageContext): string => {
-  if (context.amountCents === 0) return TEXT_TEMPLATES.zeroAmount;
-  return context.customerHasEmail ? TEXT_TEMPLATES.withEmail : TEXT_TEMPLATES.withoutEmail;
+/**
+ * The platform's three automated texts (zero amount: a warranty copy; a customer with an email; without one) and
+ * the email. Placeholders: {dealer} {customer} {order} {amount} {description} {invoiceLine} {esignLine}.
+ */
+export const DEFAULT_TEMPLATES: MessageTemplates = {
+  "text-zero-amount":
+    "{dealer}: a copy of your warranty invoice for {order} is ready. No payment is due. View it here: _payurl",
+  "text-with-email":
+    "{dealer}: your invoice for {order} of {amount} is ready. Pay securely here: _payurl (we also sent it to your email).",
+  "text-without-email": "{dealer}: your invoice for {order} of {amount} is ready. Pay securely here: _payurl",
+  "email-subject": "{dealer}: payment request for {order}",
+  "email-text":
+    "Hello {customer},\n\nYour invoice for {order} of {amount} is ready.\n{description}\n\nPay securely here: _payurl\n{invoiceLine}{esignLine}\nThank you,\n{dealer}",
+  "email-html":
+    '<p>Hello {customer},</p><p>Your invoice for {order} of <strong>{amount}</strong> is ready.</p><p>{description}</p><p><a href="_payurl">Pay securely</a></p>{invoiceLine}{esignLine}<p>Thank you,<br>{dealer}</p>',
 };
 
-export const renderText = (context: MessageContext): string =>
-  renderTemplate(chooseTextTemplate(context), context);
+/** Kinds that must carry the pay link: a message without it would ask for a payment the customer cannot make. */
+export const requiresPayLink = (kind: TemplateKind) => kind !== "email-subject";
 
-export const renderEmail = (context: MessageContext): { subject: string; text: string } => {
-  const zero = context.amountCents === 0;
-  const lines = [
-    `Hello {customer},`,
-    "",
-    zero
-      ? "A copy of your warranty invoice for {order} is ready. No payment is due."
-      : "Your invoice for {order} of {amount} is ready.",
-    ...(context.description ? ["", `Details: ${context.description}`] : []),
-    "",
-    zero ? "View it here: _payurl" : "Pay securely here: _payurl",
-    ...(context.attachInvoice && !zero ? ["Your invoice: _invoiceurls"] : []),
-    ...(context.esignRequired ? ["You will be asked to sign the invoice online."] : []),
-    "",
-    "Thank you,",
-    "{dealer}",
-  ];
-  return {
-    subject: renderTemplate(
-      zero ? "{dealer}: your warranty invoice for {order}" : "{dealer}: payment request for {order}",
-      context,
-    ),
-    text: renderTemplate(lines.join("\n"), context),
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+
+/** Fills a template; in HTML every value is escaped, links included. */
+export const renderTemplate = (
+  template: string,
+  context: MessageContext,
+  format: "text" | "html" = "text",
+): string => {
+  const value = format === "html" ? escapeHtml : (text: string) => text;
+  const invoiceLine = context.attachInvoice
+    ? format === "html"
+      ? `<p><a href="${value(context.invoiceUrl)}">View your invoice</a></p>`
+      : `Your invoice: ${context.invoiceUrl}\n`
+    : "";
+  const esignLine = context.esignRequired
+    ? format === "html"
+      ? "<p>You will be asked to sign the invoice online.</p>"
+      : "You will be asked to sign the invoice online.\n"
+    : "";
+  const values: Record<string, string> = {
+    "{dealer}": value(context.dealerName),
+    "{customer}": value(context.customerFirstName),
+    "{order}": value(`${context.orderType} ${context.orderNumber}`),
+    "{amount}": value(formatMoney(context.amountCents)),
+    "{description}": value(context.description ?? ""),
+    "{invoiceLine}": invoiceLine,
+    "{esignLine}": esignLine,
+    [INVOICE_LINK_TAG]: value(context.invoiceUrl),
+    [PAY_LINK_TAG]: value(context.paymentUrl),
   };
+  return template.replace(
+    /\{dealer\}|\{customer\}|\{order\}|\{amount\}|\{description\}|\{invoiceLine\}|\{esignLine\}|_invoiceurls|_payurl/g,
+    (tag) => values[tag] ?? tag,
+  );
 };
+
+export const chooseTextKind = (context: MessageContext): TemplateKind => {
+  if (context.amountCents === 0) return "text-zero-amount";
+  return context.customerHasEmail ? "text-with-email" : "text-without-email";
+};
+
+export const renderText = (templates: MessageTemplates, context: MessageContext): string =>
+  renderTemplate(templates[chooseTextKind(context)], context);
+
+export const renderEmail = (templates: MessageTemplates, context: MessageContext) => ({
+  subject: renderTemplate(templates["email-subject"], context),
+  text: renderTemplate(templates["email-text"], context),
+  html: renderTemplate(templates["email-html"], context, "html"),
+});
