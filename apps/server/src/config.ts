@@ -49,6 +49,24 @@ const ConfigSchema = z.object({
   PAYREQ_DELIVERY_TIMEOUT: duration("PAYREQ_DELIVERY_TIMEOUT", "10s"),
   PAYREQ_IDEMPOTENCY_TTL: duration("PAYREQ_IDEMPOTENCY_TTL", "24h"),
   PAYREQ_DEMO: flag("PAYREQ_DEMO"),
+  PAYREQ_SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "PAYREQ_SMTP_URL must be an smtp:// or smtps:// URL" })
+    .optional(),
+  PAYREQ_EMAIL_FROM: z.email({ error: "PAYREQ_EMAIL_FROM must be an email address" }).optional(),
+  PAYREQ_EMAIL_FROM_NAME: z
+    .string()
+    .max(100, "PAYREQ_EMAIL_FROM_NAME must be at most 100 characters")
+    .optional(),
+  PAYREQ_SMS_URL: z.url({ protocol: /^https?$/, error: "PAYREQ_SMS_URL must be an http(s) URL" }).optional(),
+  PAYREQ_SMS_ACCOUNT_SID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,64}$/, "PAYREQ_SMS_ACCOUNT_SID must be letters and digits")
+    .optional(),
+  PAYREQ_SMS_AUTH_TOKEN: z.string().min(1).optional(),
+  PAYREQ_SMS_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{1,14}$/, "PAYREQ_SMS_FROM must be an E.164 number such as +13125550000")
+    .optional(),
 });
 
 export type Config = {
@@ -60,6 +78,8 @@ export type Config = {
   deliveryTimeoutMs: number;
   idempotencyTtlMs: number;
   demo: boolean;
+  smtp?: { url: string; from: string; fromName?: string | undefined } | undefined;
+  sms?: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -77,6 +97,18 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
+  const missing = [
+    ...(c.PAYREQ_SMTP_URL && !c.PAYREQ_EMAIL_FROM
+      ? ["PAYREQ_EMAIL_FROM: required with PAYREQ_SMTP_URL"]
+      : []),
+    ...(c.PAYREQ_SMS_URL || c.PAYREQ_SMS_ACCOUNT_SID || c.PAYREQ_SMS_AUTH_TOKEN || c.PAYREQ_SMS_FROM
+      ? (["PAYREQ_SMS_ACCOUNT_SID", "PAYREQ_SMS_AUTH_TOKEN", "PAYREQ_SMS_FROM"] as const)
+          .filter((name) => !c[name])
+          .map((name) => `${name}: required to send texts through an SMS provider`)
+      : []),
+  ];
+  if (missing.length > 0)
+    throw new ConfigError(`Invalid configuration:\n${missing.map((line) => `  ${line}`).join("\n")}`);
   const base = env.INIT_CWD ?? process.cwd();
   const databasePath =
     c.PAYREQ_DATABASE === ":memory:" || isAbsolute(c.PAYREQ_DATABASE)
@@ -92,5 +124,18 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     deliveryTimeoutMs: c.PAYREQ_DELIVERY_TIMEOUT,
     idempotencyTtlMs: c.PAYREQ_IDEMPOTENCY_TTL,
     demo: c.PAYREQ_DEMO,
+    smtp:
+      c.PAYREQ_SMTP_URL && c.PAYREQ_EMAIL_FROM
+        ? { url: c.PAYREQ_SMTP_URL, from: c.PAYREQ_EMAIL_FROM, fromName: c.PAYREQ_EMAIL_FROM_NAME }
+        : undefined,
+    sms:
+      c.PAYREQ_SMS_ACCOUNT_SID && c.PAYREQ_SMS_AUTH_TOKEN && c.PAYREQ_SMS_FROM
+        ? {
+            baseUrl: c.PAYREQ_SMS_URL ?? "https://api.twilio.com",
+            accountSid: c.PAYREQ_SMS_ACCOUNT_SID,
+            authToken: c.PAYREQ_SMS_AUTH_TOKEN,
+            from: c.PAYREQ_SMS_FROM,
+          }
+        : undefined,
   };
 };

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, verifyAuditChain } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
+import { startSmsProvider } from "@payreq/core/testing/providers";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startServerProcess } from "../test/server-process.ts";
 
@@ -30,6 +31,15 @@ describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
     const customers = [seeded.demo.ids.customers.sunriseFull, seeded.demo.ids.customers.sunrisePhoneOnly];
     await seeded.database.close();
     const auth = `Basic ${Buffer.from(`${sunriseSender.username}:${sunriseSender.password}`).toString("base64")}`;
+    // Texts go to a real HTTP provider on loopback, which counts what it is handed: kills must never double a text.
+    const sms = await startSmsProvider("ACcrash", "crash-token");
+    onTestFinished(() => sms.close());
+    const providerEnv = {
+      PAYREQ_SMS_URL: sms.url,
+      PAYREQ_SMS_ACCOUNT_SID: "ACcrash",
+      PAYREQ_SMS_AUTH_TOKEN: "crash-token",
+      PAYREQ_SMS_FROM: "+13125550000",
+    };
 
     const acknowledged: Acknowledged[] = [];
     let interrupted: Call[] = [];
@@ -45,7 +55,11 @@ describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
       });
 
     for (let round = 0; round < KILLS; round++) {
-      const server = await startServerProcess({ PAYREQ_DATABASE: path, PAYREQ_DELIVERY_TIMEOUT: "2s" });
+      const server = await startServerProcess({
+        PAYREQ_DATABASE: path,
+        PAYREQ_DELIVERY_TIMEOUT: "2s",
+        ...providerEnv,
+      });
       // A failed expectation must not leave the server running.
       onTestFinished(() => server.stop("SIGKILL").then(() => undefined));
 
@@ -127,8 +141,15 @@ describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
       }
     }
     totals.acknowledged = acknowledged.length;
+    const textsPerLink = new Map<string, number>();
+    for (const request of sms.requests) {
+      const link = /\/pay\/[A-Za-z0-9_-]{64}/.exec(request.form.get("Body") ?? "")?.[0] ?? "?";
+      textsPerLink.set(link, (textsPerLink.get(link) ?? 0) + 1);
+    }
+    expect([...textsPerLink.values()].filter((n) => n > 1)).toEqual([]);
+    expect(sms.requests.length).toBeGreaterThan(0);
     console.log(
-      `crash harness: ${totals.kills} kills, ${totals.acknowledged} acknowledged calls, ${totals.retried} interrupted calls retried, ${totals.checks} acknowledged-call checks`,
+      `crash harness: ${totals.kills} kills, ${totals.acknowledged} acknowledged calls, ${totals.retried} interrupted calls retried, ${totals.checks} acknowledged-call checks, ${sms.requests.length} texts handed to the provider, none twice`,
     );
     expect(totals.acknowledged).toBeGreaterThan(0);
   });

@@ -8,8 +8,9 @@ import { errorItem } from "@payreq/contracts";
 import {
   type Core,
   createCore,
+  createNotifier,
+  createUuidV7Generator,
   type Logger,
-  type Notifier,
   openDatabase,
   type PayreqDatabase,
 } from "@payreq/core";
@@ -30,19 +31,27 @@ export const openConfiguredDatabase = (config: Pick<Config, "databasePath">): Pa
   return openDatabase(config.databasePath);
 };
 
+/** The core on the configured providers: SMTP and an SMS API where set, the outbox for the rest. */
 export const buildCore = (
   config: Config,
   database: PayreqDatabase,
   logger: Logger,
-  notifier?: Notifier,
-): Core =>
-  createCore({
+): Core & { close(): void } => {
+  const ids = createUuidV7Generator();
+  const notifier = createNotifier(
+    { smtp: config.smtp && { ...config.smtp, timeoutMs: config.deliveryTimeoutMs }, sms: config.sms },
+    ids,
+  );
+  const core = createCore({
     database,
     logger,
+    ids,
+    notifier,
     paymentUrls: { baseUrl: config.paymentUrlBase, ttlMs: config.paymentUrlTtlMs },
     deliveryTimeoutMs: config.deliveryTimeoutMs,
-    ...(notifier ? { notifier } : {}),
   });
+  return { ...core, close: () => notifier.close() };
+};
 
 /**
  * Requests Node's HTTP parser refuses before the app sees them (conflicting or understated Content-Length, bad

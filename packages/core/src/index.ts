@@ -23,6 +23,7 @@ export * from "./logger.ts";
 export * from "./mask.ts";
 export * from "./money.ts";
 export * from "./notify/create-notifier.ts";
+export * from "./notify/list-outbox.ts";
 export * from "./notify/outbox-notifier.ts";
 export * from "./notify/sms-segments.ts";
 export * from "./notify/smtp-email-sender.ts";

@@ -4,8 +4,10 @@ import { ConfigError, readConfig } from "../config.ts";
 import { AUDIT_FLAG_OPTIONS, runAudit } from "./audit-command.ts";
 import { runCredentials } from "./credentials-command.ts";
 import { runDemoSeed } from "./demo-command.ts";
+import { runOutbox } from "./outbox-command.ts";
 import { UsageError } from "./output.ts";
 import { runServe } from "./serve-command.ts";
+import { runTemplates } from "./templates-command.ts";
 
 const USAGE = `Usage: payreq <command> [options]
 
@@ -26,6 +28,11 @@ Commands:
   audit stats [--department --since --until]   calls by outcome per department per day; top error codes
   audit verify                                 check the hash chain; exits 1 naming the first bad row
   audit prune --before <date>                  remove older rows; the chain still verifies
+  outbox list [--channel --status --payment-request --customer-uuid --limit] [--json]
+                                               every message sent or tried, newest first
+  templates list <dealerUuid> [--json]         the dealer's texts and email (own or default)
+  templates set <dealerUuid> <kind> --file f   save a dealer's template (stdin without --file)
+  templates reset <dealerUuid> <kind>          back to the default
 
 Every command prints JSON with --json. Configuration comes from the environment (see the README:
 PORT, HOST, PAYREQ_DATABASE, ...); PAYREQ_DATABASE is relative to the directory the command runs in.`;
@@ -40,6 +47,9 @@ const main = async (argv: string[]): Promise<number> => {
       csv: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
       ...AUDIT_FLAG_OPTIONS,
+      channel: { type: "string" },
+      "payment-request": { type: "string" },
+      file: { type: "string" },
     },
   });
   const [command, ...rest] = positionals;
@@ -57,6 +67,10 @@ const main = async (argv: string[]): Promise<number> => {
       return runCredentials(config, rest, values.json);
     case "audit":
       return runAudit(config, rest, values);
+    case "outbox":
+      return runOutbox(config, rest, values);
+    case "templates":
+      return runTemplates(config, rest, values);
     default:
       throw new UsageError(`unknown command: ${command}`);
   }

@@ -19,7 +19,12 @@ export const runServe = async (config: Config): Promise<number> => {
   await pruneKeys();
   const pruning = setInterval(pruneKeys, Math.min(config.idempotencyTtlMs, 3_600_000));
   pruning.unref();
-  logger.info("listening", { url: server.url, database: config.databasePath });
+  logger.info("listening", {
+    url: server.url,
+    database: config.databasePath,
+    email: config.smtp ? "smtp" : "outbox",
+    text: config.sms ? "sms" : "outbox",
+  });
   if (seeded) process.stderr.write(`\n${demoBanner(seeded, server.url)}\n`);
   else if (config.demo) {
     process.stderr.write(
@@ -39,6 +44,7 @@ export const runServe = async (config: Config): Promise<number> => {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+  core.close();
   logger.info("stopped", { writes: core.deps.database.writes.stats });
   return 0;
 };
