@@ -32,37 +32,25 @@ export const verifyAuditChain = (sqlite: Database.Database): ChainReport => {
   const rows = sqlite.prepare("select * from audit_log order by seq").iterate() as IterableIterator<
     AuditColumns & { row_hash: string }
   >;
+  const broken = (row: AuditColumns, kind: ChainProblem["kind"], detail: string): ChainReport => ({
+    ok: false,
+    rowsChecked,
+    headHash: expectedPrev,
+    firstSeq,
+    problem: { seq: row.seq, requestId: row.request_id, kind, detail },
+  });
   for (const row of rows) {
     firstSeq ??= row.seq;
     if (row.prev_hash !== expectedPrev) {
-      return {
-        ok: false,
-        rowsChecked,
-        headHash: expectedPrev,
-        firstSeq,
-        problem: {
-          seq: row.seq,
-          requestId: row.request_id,
-          kind: "removed-or-reordered",
-          detail: `its prev_hash does not match the hash of the row before it: a row before seq ${row.seq} was removed, inserted or moved`,
-        },
-      };
+      return broken(
+        row,
+        "removed-or-reordered",
+        `its prev_hash does not match the hash of the row before it: a row before seq ${row.seq} was removed, inserted or moved`,
+      );
     }
     const { row_hash: stored, ...columns } = row;
-    if (hashAuditRow(columns) !== stored) {
-      return {
-        ok: false,
-        rowsChecked,
-        headHash: expectedPrev,
-        firstSeq,
-        problem: {
-          seq: row.seq,
-          requestId: row.request_id,
-          kind: "altered",
-          detail: "its content does not match its hash",
-        },
-      };
-    }
+    if (hashAuditRow(columns) !== stored)
+      return broken(row, "altered", "its content does not match its hash");
     expectedPrev = stored;
     rowsChecked++;
   }
