@@ -432,3 +432,6 @@ export const WARNING_CATALOG: readonly CatalogEntry[] = Object.values(WARNINGS);
 
 export const findErrorEntry = (code: number): CatalogEntry | undefined =>
   ERROR_CATALOG.find((e) => e.code === code);
+
+export const errorNameOf = (code: number): ErrorName | undefined =>
+  (Object.keys(ERRORS) as ErrorName[]).find((name) => ERRORS[name].code === code);

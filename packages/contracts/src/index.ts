@@ -5,4 +5,5 @@ export * from "./identifier.ts";
 export * from "./scopes.ts";
 export * from "./send-payment-request.ts";
 export * from "./send-payment-request-response.ts";
+export * from "./upstream.ts";
 export * from "./validation-errors.ts";

@@ -6,6 +6,7 @@ export const Scopes = {
   paymentRequestWrite: "payment.paymentrequest.write",
   dealerOrderRead: "payment.paymentdealerorder.read",
   dealerOrderWrite: "payment.paymentdealerorder.write",
+  departmentRead: "payment.department.read",
 } as const;
 
 export type Scope = (typeof Scopes)[keyof typeof Scopes];

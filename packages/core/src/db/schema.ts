@@ -254,7 +254,7 @@ export const idempotencyKeys = sqliteTable(
     departmentUuid: text("department_uuid").notNull(),
     state: text("state", { enum: ["running", "finished"] }).notNull(),
     recoveryPoint: text("recovery_point", {
-      enum: ["started", "prepared", "delivering", "finished"],
+      enum: ["started", "order", "invoice", "prepared", "delivering", "finished"],
     }).notNull(),
     /** The process running the call and until when its claim holds; a dead owner's claim can be taken over. */
     lockedBy: integer("locked_by"),

@@ -7,7 +7,7 @@ import { PayreqError } from "../errors.ts";
 import type { Clock } from "../ids.ts";
 import type { Prepared } from "./prepare.ts";
 
-export type RecoveryPoint = "started" | "prepared" | "delivering" | "finished";
+export type RecoveryPoint = "started" | "order" | "invoice" | "prepared" | "delivering" | "finished";
 
 export type StoredResponse = { status: number; body: SendPaymentRequestResponse | ErrorEnvelope };
 
@@ -136,6 +136,16 @@ export const createIdempotencyStore = (
         .set({ recoveryPoint: "prepared", prepared, updatedAt: clock.now() })
         .where(eq(idempotencyKeys.id, id))
         .run();
+    },
+
+    /** Upstream mode: each step's result is committed before the next step starts. */
+    markProgress(id: number, point: "order" | "invoice", progress: unknown): Promise<void> {
+      return database.writes.run(() => {
+        db.update(idempotencyKeys)
+          .set({ recoveryPoint: point, prepared: progress, updatedAt: clock.now() })
+          .where(eq(idempotencyKeys.id, id))
+          .run();
+      });
     },
 
     /** Committed before any message is handed to the notifier: from here on a retry never sends again. */

@@ -17,8 +17,10 @@ import type { TimelineEntry } from "../db/schema.ts";
 import { PayreqError } from "../errors.ts";
 import { formatMoney } from "../money.ts";
 import type { DeliveryRecord, Department } from "../ports.ts";
+import { hasRemoteDelivery, newUpstreamKey, upstreamKeyFor } from "../upstream/http-backend.ts";
 import { deliver } from "./deliver.ts";
 import { type Claim, fingerprintOf, type StoredResponse } from "./idempotency.ts";
+import { performUpstream } from "./perform-upstream.ts";
 import { type Prepared, prepareSteps } from "./prepare.ts";
 import { type CallDeps, recordCall } from "./record-call.ts";
 
@@ -69,8 +71,11 @@ const responseOf = (
   requestId,
 });
 
-const amountWarning = (prepared: Prepared): WarningItem[] => {
-  const { previousAmountCents, amountCents, uuid } = prepared.invoice;
+const amountWarning = (
+  previousAmountCents: number | undefined,
+  amountCents: number,
+  uuid: string,
+): WarningItem[] => {
   if (previousAmountCents === undefined) return [];
   const from = formatMoney(previousAmountCents);
   const to = formatMoney(amountCents);
@@ -152,7 +157,7 @@ const perform = async (
       }),
     (d) => `text=${d.text?.result ?? "-"} email=${d.email?.result ?? "-"}`,
   );
-  const warnings = [...amountWarning(prepared)];
+  const warnings = amountWarning(invoice.previousAmountCents, invoice.amountCents, invoice.uuid);
   for (const outcome of [delivery.text, delivery.email]) if (outcome?.warning) warnings.push(outcome.warning);
   const messages = [delivery.text?.record, delivery.email?.record].filter(
     (r): r is DeliveryRecord => r !== undefined,
@@ -211,7 +216,25 @@ export const sendPaymentRequest = async (
       held = claim;
     }
     const running = held;
-    const { response, messages } = await perform(deps, trail, { ...call, department }, meta, running);
+    const { response, messages } = hasRemoteDelivery(deps.backend)
+      ? {
+          response: await performUpstream(
+            deps,
+            deps.backend,
+            trail,
+            {
+              department,
+              body: call.body,
+              upstreamKey:
+                call.key === undefined ? newUpstreamKey() : upstreamKeyFor(principal.userId, call.key),
+            },
+            meta.requestId,
+            running,
+            amountWarning,
+          ),
+          messages: [],
+        }
+      : await perform(deps, trail, { ...call, department }, meta, running);
     await recordCall(deps, { ...audit, status: 200, response }, async () => {
       await deps.backend.recordDelivery({
         paymentRequestUuid: response.paymentRequestUuid,
