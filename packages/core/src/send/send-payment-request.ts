@@ -18,7 +18,8 @@ import { PayreqError } from "../errors.ts";
 import { formatMoney } from "../money.ts";
 import type { DeliveryRecord, Department } from "../ports.ts";
 import { hasRemoteDelivery, newUpstreamKey, upstreamKeyFor } from "../upstream/http-backend.ts";
-import { deliver } from "./deliver.ts";
+import type { deliver } from "./deliver.ts";
+import { deliverPrepared } from "./deliver-prepared.ts";
 import { type Claim, fingerprintOf, type StoredResponse } from "./idempotency.ts";
 import { performUpstream } from "./perform-upstream.ts";
 import { type Prepared, prepareSteps } from "./prepare.ts";
@@ -105,7 +106,7 @@ const perform = async (
   meta: CallMeta,
   claim: Extract<Claim, { kind: "fresh" | "resume" }> | undefined,
 ): Promise<{ response: SendPaymentRequestResponse; messages: DeliveryRecord[] }> => {
-  const { backend, notifier, idempotency } = deps;
+  const { backend, idempotency } = deps;
   const { body } = call;
   const resumeAt = claim?.kind === "resume" ? claim.recoveryPoint : "started";
   let prepared = claim?.kind === "resume" ? claim.prepared : null;
@@ -124,44 +125,18 @@ const perform = async (
     );
   }
   trail.touched = touchedBy(prepared);
-
-  const sendAsText = body.sendAsText ?? false;
-  const sendAsEmail = body.sendAsEmail ?? false;
-  const mayHaveSent = resumeAt === "delivering";
-  if (claim && !mayHaveSent && (sendAsText || sendAsEmail)) await idempotency.markDelivering(claim.id);
-
-  const { department, customer, paymentRequest, order, invoice } = prepared;
-  const delivery = await trail.step(
-    "delivery",
-    () =>
-      deliver(notifier, {
-        customer,
-        templates: deps.templates.forDealer(department.dealerUuid),
-        sendAsText,
-        sendAsEmail,
-        mayHaveSent,
-        timeoutMs: deps.deliveryTimeoutMs,
-        context: {
-          dealerName: department.dealerName,
-          orderType: order.orderType,
-          orderNumber: order.orderNumber,
-          amountCents: invoice.amountCents,
-          description: body.description,
-          customerFirstName: customer.firstName,
-          customerHasEmail: Boolean(customer.email),
-          paymentUrl: paymentRequest.paymentUrl,
-          invoiceUrl: paymentRequest.invoiceUrl,
-          attachInvoice: body.attachInvoice ?? false,
-          esignRequired: body.esignInvoice ?? false,
-        },
-      }),
-    (d) => `text=${d.text?.result ?? "-"} email=${d.email?.result ?? "-"}`,
-  );
+  const { delivery, messages } = await deliverPrepared(deps, trail, prepared, {
+    sendAsText: body.sendAsText ?? false,
+    sendAsEmail: body.sendAsEmail ?? false,
+    description: body.description,
+    attachInvoice: body.attachInvoice ?? false,
+    esignRequired: body.esignInvoice ?? false,
+    claim,
+    mayHaveSent: resumeAt === "delivering",
+  });
+  const { invoice } = prepared;
   const warnings = amountWarning(invoice.previousAmountCents, invoice.amountCents, invoice.uuid);
   for (const outcome of [delivery.text, delivery.email]) if (outcome?.warning) warnings.push(outcome.warning);
-  const messages = [delivery.text?.record, delivery.email?.record].filter(
-    (r): r is DeliveryRecord => r !== undefined,
-  );
   return { response: responseOf(prepared, warnings, delivery, meta.requestId), messages };
 };
 
