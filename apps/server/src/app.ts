@@ -7,6 +7,7 @@ import { registerDocsRoutes } from "./openapi/docs-routes.ts";
 import { registerPaymentPageRoutes } from "./pay/payment-page-routes.ts";
 import { registerAuditLogRoutes } from "./rest/audit-log-routes.ts";
 import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-route.ts";
+import { registerUpstreamV4Routes } from "./rest/upstream-v4-routes.ts";
 import { mountTrpc } from "./trpc/mount-trpc.ts";
 
 /** The HTTP surface: REST at the published path, tRPC at /trpc, docs, health. */
@@ -46,6 +47,7 @@ export const createApp = (deps: AppDeps) => {
   registerDocsRoutes(app);
   registerSendPaymentRequestRoute(app, deps);
   registerAuditLogRoutes(app, deps);
+  registerUpstreamV4Routes(app, deps);
   registerPaymentPageRoutes(app, deps);
   mountTrpc(app, deps);
 

@@ -49,6 +49,15 @@ const ConfigSchema = z.object({
   PAYREQ_DELIVERY_TIMEOUT: duration("PAYREQ_DELIVERY_TIMEOUT", "10s"),
   PAYREQ_IDEMPOTENCY_TTL: duration("PAYREQ_IDEMPOTENCY_TTL", "24h"),
   PAYREQ_DEMO: flag("PAYREQ_DEMO"),
+  PAYREQ_BACKEND: z
+    .enum(["embedded", "upstream"], { error: "PAYREQ_BACKEND must be embedded or upstream" })
+    .default("embedded"),
+  PAYREQ_UPSTREAM_URL: z
+    .url({ protocol: /^https?$/, error: "PAYREQ_UPSTREAM_URL must be an http(s) URL" })
+    .optional(),
+  PAYREQ_UPSTREAM_USERNAME: z.string().min(1).optional(),
+  PAYREQ_UPSTREAM_PASSWORD: z.string().min(1).optional(),
+  PAYREQ_UPSTREAM_TIMEOUT: duration("PAYREQ_UPSTREAM_TIMEOUT", "5s"),
   PAYREQ_SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "PAYREQ_SMTP_URL must be an smtp:// or smtps:// URL" })
     .optional(),
@@ -79,6 +88,7 @@ export type Config = {
   idempotencyTtlMs: number;
   demo: boolean;
   smtp?: { url: string; from: string; fromName?: string | undefined } | undefined;
+  upstream?: { baseUrl: string; username: string; password: string; timeoutMs: number } | undefined;
   sms?: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
 };
 
@@ -98,6 +108,11 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   const c = parsed.data;
   const missing = [
+    ...(c.PAYREQ_BACKEND === "upstream"
+      ? (["PAYREQ_UPSTREAM_URL", "PAYREQ_UPSTREAM_USERNAME", "PAYREQ_UPSTREAM_PASSWORD"] as const)
+          .filter((name) => !c[name])
+          .map((name) => `${name}: required with PAYREQ_BACKEND=upstream`)
+      : []),
     ...(c.PAYREQ_SMTP_URL && !c.PAYREQ_EMAIL_FROM
       ? ["PAYREQ_EMAIL_FROM: required with PAYREQ_SMTP_URL"]
       : []),
@@ -124,6 +139,18 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     deliveryTimeoutMs: c.PAYREQ_DELIVERY_TIMEOUT,
     idempotencyTtlMs: c.PAYREQ_IDEMPOTENCY_TTL,
     demo: c.PAYREQ_DEMO,
+    upstream:
+      c.PAYREQ_BACKEND === "upstream" &&
+      c.PAYREQ_UPSTREAM_URL &&
+      c.PAYREQ_UPSTREAM_USERNAME &&
+      c.PAYREQ_UPSTREAM_PASSWORD
+        ? {
+            baseUrl: c.PAYREQ_UPSTREAM_URL,
+            username: c.PAYREQ_UPSTREAM_USERNAME,
+            password: c.PAYREQ_UPSTREAM_PASSWORD,
+            timeoutMs: c.PAYREQ_UPSTREAM_TIMEOUT,
+          }
+        : undefined,
     smtp:
       c.PAYREQ_SMTP_URL && c.PAYREQ_EMAIL_FROM
         ? { url: c.PAYREQ_SMTP_URL, from: c.PAYREQ_EMAIL_FROM, fromName: c.PAYREQ_EMAIL_FROM_NAME }

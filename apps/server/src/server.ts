@@ -8,11 +8,13 @@ import { errorItem } from "@payreq/contracts";
 import {
   type Core,
   createCore,
+  createHttpBackend,
   createNotifier,
   createUuidV7Generator,
   type Logger,
   openDatabase,
   type PayreqDatabase,
+  systemClock,
 } from "@payreq/core";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
@@ -42,11 +44,14 @@ export const buildCore = (
     { smtp: config.smtp && { ...config.smtp, timeoutMs: config.deliveryTimeoutMs }, sms: config.sms },
     ids,
   );
+  const clock = systemClock;
   const core = createCore({
     database,
     logger,
     ids,
+    clock,
     notifier,
+    ...(config.upstream ? { backend: createHttpBackend(config.upstream, clock) } : {}),
     paymentUrls: { baseUrl: config.paymentUrlBase, ttlMs: config.paymentUrlTtlMs },
     deliveryTimeoutMs: config.deliveryTimeoutMs,
   });

@@ -61,7 +61,7 @@ export const createCore = (options: CoreOptions) => {
     ...DEFAULT_AUTHENTICATOR_OPTIONS,
     ...options.authentication,
   });
-  return { deps, credentials, authenticator, clock, ids };
+  return { deps, credentials, authenticator, clock, ids, paymentUrls: options.paymentUrls };
 };
 
 export type Core = ReturnType<typeof createCore>;

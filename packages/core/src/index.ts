@@ -36,3 +36,6 @@ export * from "./send/record-call.ts";
 export * from "./send/send-payment-request.ts";
 export * from "./send/template-store.ts";
 export * from "./send/templates.ts";
+export * from "./upstream/circuit-breaker.ts";
+export * from "./upstream/http-backend.ts";
+export * from "./upstream-api/v4-operations.ts";

@@ -2,7 +2,7 @@ import type { DemoData } from "@payreq/core";
 
 /** What `serve` prints after seeding: the credentials and a request that works as pasted. */
 export const demoBanner = (demo: DemoData, url: string): string => {
-  const { sunriseSender, harborSender, ops } = demo.credentials;
+  const { sunriseSender, harborSender, ops, aggregator } = demo.credentials;
   const body = JSON.stringify({
     amount: 125.5,
     description: "Brake pads and rotors",
@@ -17,6 +17,7 @@ export const demoBanner = (demo: DemoData, url: string): string => {
     `  ${sunriseSender.username.padEnd(15)} ${sunriseSender.password}   ${sunriseSender.scope} on ${sunriseSender.departmentUuid}`,
     `  ${harborSender.username.padEnd(15)} ${harborSender.password}   ${harborSender.scope} on ${harborSender.departmentUuid}`,
     `  ${ops.username.padEnd(15)} ${ops.password}   ${ops.scope} on *`,
+    `  ${aggregator.username.padEnd(15)} ${aggregator.password}   the v4 scopes on *, for an aggregator in upstream mode`,
     "",
     "Try it:",
     `curl -sS -u '${sunriseSender.username}:${sunriseSender.password}' \\`,

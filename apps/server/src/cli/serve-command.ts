@@ -22,6 +22,7 @@ export const runServe = async (config: Config): Promise<number> => {
   logger.info("listening", {
     url: server.url,
     database: config.databasePath,
+    backend: config.upstream ? `upstream ${config.upstream.baseUrl}` : "embedded",
     email: config.smtp ? "smtp" : "outbox",
     text: config.sms ? "sms" : "outbox",
   });

@@ -41,7 +41,13 @@ export type DemoCredential = { username: string; password: string; scope: string
 
 export type DemoData = {
   ids: typeof DEMO_IDS;
-  credentials: { sunriseSender: DemoCredential; harborSender: DemoCredential; ops: DemoCredential };
+  credentials: {
+    sunriseSender: DemoCredential;
+    harborSender: DemoCredential;
+    ops: DemoCredential;
+    /** For an aggregator in upstream mode calling this service's v4 endpoints. */
+    aggregator: DemoCredential;
+  };
 };
 
 export const isEmptyDatabase = (database: PayreqDatabase): boolean =>
@@ -153,5 +159,9 @@ export const seedDemo = async (
     make("harbor-sender", Scopes.sendPaymentRequest, ids.departments.harbor),
     make("ops", Scopes.auditRead, "*"),
   ]);
-  return { ids, credentials: { sunriseSender, harborSender, ops } };
+  const aggregator = await make("aggregator", Scopes.departmentRead, "*");
+  for (const scope of [Scopes.dealerOrderWrite, Scopes.invoiceWrite, Scopes.paymentRequestWrite]) {
+    await credentials.grant("aggregator", scope, "*");
+  }
+  return { ids, credentials: { sunriseSender, harborSender, ops, aggregator } };
 };

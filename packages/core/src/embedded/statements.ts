@@ -37,6 +37,9 @@ export const prepareBackendStatements = (sqlite: Database.Database) => {
        values (@uuid, @departmentUuid, @orderType, @orderNumber, @customerUuid, @dealerAssociateUuid, @amountCents, 'OPEN',
          @now, @now)`,
     ),
+    invoiceByUuid: sqlite.prepare(
+      `select ${INVOICE_COLUMNS} from invoices where uuid = ? and department_uuid = ?`,
+    ),
     openInvoice: sqlite.prepare(
       `select ${INVOICE_COLUMNS} from invoices where order_uuid = ? and status = 'OPEN'`,
     ),
@@ -89,6 +92,8 @@ export const prepareBackendStatements = (sqlite: Database.Database) => {
     getOrderByNumber: (departmentUuid: string, orderType: string, orderNumber: string) =>
       statements.orderByNumber.get(departmentUuid, orderType, orderNumber) as Order | undefined,
     getOpenInvoice: (orderUuid: string) => statements.openInvoice.get(orderUuid) as Invoice | undefined,
+    getInvoice: (uuid: string, departmentUuid: string) =>
+      statements.invoiceByUuid.get(uuid, departmentUuid) as Invoice | undefined,
     getAssociate: (by: "uuid" | "userUuid", value: string) =>
       (by === "uuid" ? statements.associateByUuid : statements.associateByUser).get(value) as
         | { uuid: string; userUuid: string; departmentUuid: string }

@@ -1,0 +1,281 @@
+import {
+  DepartmentUuid,
+  type ErrorEnvelope,
+  IdempotencyKey,
+  type Scope,
+  Scopes,
+  toRequestErrors,
+  type UpstreamDepartmentResponse,
+  UpstreamInvoiceRequest,
+  type UpstreamInvoiceResponse,
+  UpstreamOrderRequest,
+  type UpstreamOrderResponse,
+  UpstreamPaymentRequestBody,
+  type UpstreamPaymentRequestResponse,
+  withoutNullFields,
+} from "@payreq/contracts";
+import type * as z from "zod";
+import { AuditTrail } from "../audit/audit-trail.ts";
+import { holdsScope, type Principal } from "../auth/principal.ts";
+import { createPaymentRequest, type PaymentUrlSettings } from "../embedded/create-payment-request.ts";
+import { prepareBackendStatements } from "../embedded/statements.ts";
+import { PayreqError } from "../errors.ts";
+import type { IdGenerator } from "../ids.ts";
+import { fromCents, toCents } from "../money.ts";
+import type { Department } from "../ports.ts";
+import { deliverPrepared } from "../send/deliver-prepared.ts";
+import { fingerprintOf } from "../send/idempotency.ts";
+import type { Prepared } from "../send/prepare.ts";
+import { invoiceFieldsOf } from "../send/prepare.ts";
+import type { CallDeps } from "../send/record-call.ts";
+import { toFailure } from "../send/send-payment-request.ts";
+
+export type V4Result<T> = {
+  status: number;
+  body: T | ErrorEnvelope;
+  replayed?: boolean;
+  retryAfterSeconds?: number | undefined;
+};
+
+type Call = { principal: Principal; departmentUuid: unknown; requestId: string };
+
+const invalid = (error: z.ZodError): never => {
+  throw Object.assign(new PayreqError("INVALID_REQUEST_DATA"), { errors: toRequestErrors(error) });
+};
+
+/**
+ * The platform's v4 endpoints as the embedded backend serves them, so an aggregator in upstream mode can run
+ * against this service as a second process. Same checks as the aggregator's: path, scope, department, body.
+ */
+export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUrls: PaymentUrlSettings }) => {
+  const { database, clock, ids, paymentUrls } = deps;
+  const statements = prepareBackendStatements(database.sqlite);
+  const embedded = deps.backend;
+
+  const run = async <T>(
+    call: Call,
+    scope: Scope,
+    work: (department: Department) => Promise<V4Result<T>>,
+  ): Promise<V4Result<T>> => {
+    try {
+      const path = DepartmentUuid.safeParse(call.departmentUuid);
+      if (!path.success)
+        throw Object.assign(new PayreqError("INVALID_REQUEST_DATA"), {
+          errors: toRequestErrors(path.error, ["departmentUuid"]),
+        });
+      if (!holdsScope(call.principal, scope, path.data)) throw new PayreqError("INVALID_SCOPE_DEPARTMENT");
+      const department = statements.getDepartment(path.data);
+      if (!department) throw new PayreqError("INVALID_DEPARTMENT_TOKEN");
+      return await work(department);
+    } catch (error) {
+      const failure = toFailure(deps, error, {
+        requestId: call.requestId,
+        transport: "upstream-api",
+        operation: "v4",
+        receivedAt: clock.now(),
+      });
+      return { status: failure.status, body: failure.envelope, retryAfterSeconds: failure.retryAfterSeconds };
+    }
+  };
+
+  const parse = <S extends z.ZodType>(schema: S, input: unknown): z.infer<S> => {
+    const parsed = schema.safeParse(withoutNullFields(input));
+    return parsed.success ? parsed.data : invalid(parsed.error);
+  };
+
+  return {
+    getDepartment: (call: Call): Promise<V4Result<UpstreamDepartmentResponse>> =>
+      run(call, Scopes.departmentRead, async (department) => ({
+        status: 200,
+        body: {
+          errors: [],
+          warnings: [],
+          department: {
+            departmentUuid: department.uuid,
+            name: department.name,
+            dealerUuid: department.dealerUuid,
+            dealerName: department.dealerName,
+          },
+        },
+      })),
+
+    /** Finds the order by uuid or number, or creates it; the aggregator's step 1 rules apply. */
+    resolveOrder: (call: Call, input: unknown): Promise<V4Result<UpstreamOrderResponse>> =>
+      run(call, Scopes.dealerOrderWrite, async (department) => {
+        const body = parse(UpstreamOrderRequest, input);
+        const { order, created } = await embedded.atomically(() =>
+          embedded.resolveOrder({
+            department,
+            dealerUuid: body.dealerUuid,
+            orderUuid: body.orderUuid,
+            orderNumber: body.orderNumber,
+            orderType: body.orderType,
+            customerUuid: body.customerUuid,
+            associate: {
+              uuid: body.dealerAssociateUuid,
+              userUuid: body.dealerAssociateUserUuid,
+              departmentUuid: body.dealerAssociateDepartmentUuid,
+            },
+            amountCents: toCents(body.amount),
+          }),
+        );
+        return {
+          status: 200,
+          body: {
+            errors: [],
+            warnings: [],
+            created,
+            dealerOrder: {
+              dealerOrderUuid: order.uuid,
+              orderNumber: order.orderNumber,
+              orderType: order.orderType,
+              departmentUuid: order.departmentUuid,
+              customerUuid: order.customerUuid,
+              amount: fromCents(order.amountCents),
+              orderStatus: order.status,
+            },
+          },
+        };
+      }),
+
+    /** Create Invoice: the order's open invoice brought up to date, or a new one. */
+    ensureInvoice: (call: Call, input: unknown): Promise<V4Result<UpstreamInvoiceResponse>> =>
+      run(call, Scopes.invoiceWrite, async (department) => {
+        const body = parse(UpstreamInvoiceRequest, input);
+        const order = statements.getOrderByUuid(body.orderUuid, department.uuid);
+        if (!order) throw new PayreqError("ORDER_NOT_FOUND");
+        if (body.customerUuid !== undefined && body.customerUuid !== order.customerUuid)
+          throw new PayreqError("CUSTOMER_MISMATCH");
+        const fields = invoiceFieldsOf({ ...body, sendAsText: false });
+        const ensured = await embedded.atomically(() => embedded.ensureOpenInvoice(order, fields));
+        return {
+          status: 200,
+          body: {
+            errors: [],
+            warnings: [],
+            created: ensured.created,
+            ...(ensured.previousAmountCents === undefined
+              ? {}
+              : { previousAmount: fromCents(ensured.previousAmountCents) }),
+            invoice: {
+              guid: ensured.invoice.uuid,
+              invoiceStatus: ensured.invoice.status,
+              amount: fromCents(ensured.invoice.amountCents),
+              paymentDealerOrder: { dealerOrderUuid: order.uuid, departmentUuid: department.uuid },
+            },
+          },
+        };
+      }),
+
+    /**
+     * Send Payment Request: creates the payment request and delivers it. An Idempotency-Key makes it safe to repeat:
+     * the same key replays the first answer and never sends a message twice.
+     */
+    sendPaymentRequest: (
+      call: Call,
+      input: unknown,
+      idempotencyKey: unknown,
+    ): Promise<V4Result<UpstreamPaymentRequestResponse>> =>
+      run(call, Scopes.paymentRequestWrite, async (department) => {
+        if (idempotencyKey !== undefined && !IdempotencyKey.safeParse(idempotencyKey).success)
+          throw new PayreqError("INVALID_IDEMPOTENCY_KEY");
+        const body = parse(UpstreamPaymentRequestBody, input);
+        const invoice = statements.getInvoice(body.invoiceGuid, department.uuid);
+        if (!invoice) throw new PayreqError("INVOICE_NOT_FOUND");
+        if (invoice.status !== "OPEN") {
+          throw new PayreqError("INVALID_REQUEST_DATA", {
+            message: "Invalid field: invoiceGuid",
+            description: `the invoice is ${invoice.status}, not open`,
+          });
+        }
+        const claim =
+          typeof idempotencyKey === "string"
+            ? await deps.idempotency.claim({
+                userId: call.principal.userId,
+                key: idempotencyKey,
+                fingerprint: fingerprintOf(department.uuid, body),
+                departmentUuid: department.uuid,
+                requestId: call.requestId,
+              })
+            : undefined;
+        if (claim?.kind === "replay") {
+          return {
+            status: claim.response.status,
+            body: claim.response.body as UpstreamPaymentRequestResponse,
+            replayed: true,
+          };
+        }
+        try {
+          const trail = new AuditTrail(clock);
+          let prepared = claim?.kind === "resume" ? claim.prepared : null;
+          if (!prepared) {
+            prepared = await embedded.atomically(async () => {
+              const order = statements.getOrderByUuid(invoice.orderUuid, department.uuid);
+              const customer = order ? statements.getCustomer(order.customerUuid) : undefined;
+              if (!order || !customer) throw new PayreqError("ORDER_NOT_FOUND");
+              const paymentRequest = createPaymentRequest(
+                { statements, clock, ids, paymentUrls },
+                {
+                  invoice,
+                  flags: {
+                    attachInvoice: body.attachInvoice ?? false,
+                    esignRequired: body.esignRequired ?? false,
+                    sendAsText: body.sendAsText ?? false,
+                    sendAsEmail: body.sendAsEmail ?? false,
+                  },
+                  requestId: call.requestId,
+                },
+              );
+              const result: Prepared = {
+                department,
+                order: {
+                  uuid: order.uuid,
+                  orderType: order.orderType,
+                  orderNumber: order.orderNumber,
+                  created: false,
+                },
+                invoice: { uuid: invoice.uuid, amountCents: invoice.amountCents, created: false },
+                paymentRequest,
+                customer,
+              };
+              if (claim) deps.idempotency.markPrepared(claim.id, result);
+              return result;
+            });
+          }
+          const { delivery, messages } = await deliverPrepared(deps, trail, prepared, {
+            sendAsText: body.sendAsText ?? false,
+            sendAsEmail: body.sendAsEmail ?? false,
+            attachInvoice: body.attachInvoice ?? false,
+            esignRequired: body.esignRequired ?? false,
+            claim,
+            mayHaveSent: claim?.kind === "resume" && claim.recoveryPoint === "delivering",
+          });
+          const response: UpstreamPaymentRequestResponse = {
+            errors: [],
+            warnings: [delivery.text?.warning, delivery.email?.warning].filter((w) => w !== undefined),
+            paymentLink: prepared.paymentRequest.paymentUrl,
+            invoiceLink: prepared.paymentRequest.invoiceUrl,
+            ...(delivery.text ? { textSent: delivery.text.result } : {}),
+            ...(delivery.email ? { emailSent: delivery.email.result } : {}),
+            paymentRequestGuid: prepared.paymentRequest.uuid,
+          };
+          const paymentRequestUuid = prepared.paymentRequest.uuid;
+          await database.writes.run(async () => {
+            await embedded.recordDelivery({
+              paymentRequestUuid,
+              textResult: response.textSent,
+              emailResult: response.emailSent,
+              messages,
+            });
+            if (claim) deps.idempotency.finish(claim.id, { status: 200, body: response as never });
+          });
+          return { status: 200, body: response };
+        } catch (error) {
+          if (claim) await deps.idempotency.release(claim.id).catch(() => undefined);
+          throw error;
+        }
+      }),
+  };
+};
+
+export type UpstreamApi = ReturnType<typeof createUpstreamApi>;
