@@ -8,7 +8,12 @@ describe("payreq command", { timeout: 30_000 }, () => {
     const run = await payreq(["demo", "seed", "--json"], env);
     expect(run.code).toBe(0);
     const demo = JSON.parse(run.stdout);
-    expect(Object.keys(demo.credentials).sort()).toEqual(["aggregator", "harborSender", "ops", "sunriseSender"]);
+    expect(Object.keys(demo.credentials).sort()).toEqual([
+      "aggregator",
+      "harborSender",
+      "ops",
+      "sunriseSender",
+    ]);
     expect(demo.credentials.ops).toMatchObject({ scope: "payment.audit.read", departmentUuid: "*" });
     const again = await payreq(["demo", "seed"], env);
     expect(again.code).toBe(1);
