@@ -23,6 +23,7 @@ export const runServe = async (config: Config): Promise<number> => {
     url: server.url,
     database: config.databasePath,
     backend: config.upstream ? `upstream ${config.upstream.baseUrl}` : "embedded",
+    // In upstream mode the platform delivers the aggregator's messages; these serve only this process's own v4 calls.
     email: config.smtp ? "smtp" : "outbox",
     text: config.sms ? "sms" : "outbox",
   });
