@@ -1,6 +1,5 @@
 import { isMigrated } from "@payreq/core";
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
 import { registerDocsRoutes } from "./openapi/docs-routes.ts";
@@ -15,8 +14,12 @@ export const createApp = (deps: AppDeps) => {
   const app = new Hono<AppEnv>();
   const { logger } = deps.core.deps;
 
-  // Time-ordered ids for calls that bring none: the audit log's request-id index then grows at its end.
-  app.use(requestId({ generator: () => deps.core.ids.next() }));
+  // Every call gets an id of the service's own (UUIDv7: the audit index grows at its end). A caller's X-Request-Id
+  // is not reused: ids are unique in the audit log, and a client resending its own id must not break its call.
+  app.use(async (c, next) => {
+    c.set("requestId", deps.core.ids.next());
+    await next();
+  });
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

@@ -58,16 +58,17 @@ describe("REST: POST /payment/aggregator/v1/departments/{departmentUuid}/payment
     expect(body).not.toHaveProperty("emailSent");
   });
 
-  it("echoes a caller's X-Request-Id and uses it in the body and the audit row", async () => {
+  it("gives every call its own request id, even when a caller resends its own X-Request-Id", async () => {
     const t = await createTestApp();
-    const res = await t.post(t.body(), { headers: { "X-Request-Id": "caller-id-123" } });
-    expect(res.headers.get("x-request-id")).toBe("caller-id-123");
-    expect(((await res.json()) as { requestId: string }).requestId).toBe("caller-id-123");
-    expect(t.auditRows().at(-1)).toMatchObject({
-      request_id: "caller-id-123",
-      transport: "rest",
-      http_status: 200,
-    });
+    const first = await t.post(t.body(), { headers: { "X-Request-Id": "caller-id-123" } });
+    const second = await t.post(t.body(), { headers: { "X-Request-Id": "caller-id-123" } });
+    const bad = await t.post(t.body(), { headers: { "X-Request-Id": "caller-id-123" }, auth: null });
+    expect([first.status, second.status, bad.status]).toEqual([200, 200, 401]);
+    const ids = [first, second, bad].map((r) => r.headers.get("x-request-id"));
+    expect(new Set(ids).size).toBe(3);
+    expect(ids).not.toContain("caller-id-123");
+    expect(((await second.json()) as { requestId: string }).requestId).toBe(ids[1]);
+    expect(t.auditRows().map((r) => r.request_id)).toEqual(ids);
   });
 
   it("answers the same call through tRPC with the same response shape", async () => {
