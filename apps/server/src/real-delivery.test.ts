@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCore, listOutbox, openDatabase, sendPaymentRequest } from "@payreq/core";
+import { createCore, listOutbox, maskPaymentTokens, openDatabase, sendPaymentRequest } from "@payreq/core";
 import { createTestCore, TEST_PAYMENT_URLS } from "@payreq/core/testing";
 import { startSmsProvider, startSmtpServer } from "@payreq/core/testing/providers";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -149,7 +149,7 @@ describe("payreq templates and payreq outbox", { timeout: 30_000 }, () => {
     );
     const [text] = listOutbox(core.deps.database.sqlite, { channel: "text" });
     expect(text?.body).toBe(
-      `Hi Pat! Sunrise Motors asks $12.00: ${(sent.body as { paymentUrl: string }).paymentUrl}`,
+      `Hi Pat! Sunrise Motors asks $12.00: ${maskPaymentTokens((sent.body as { paymentUrl: string }).paymentUrl)}`,
     );
     await core.deps.database.close();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskPaymentUrl, redactPersonalData, redactText } from "./redact.ts";
+import { maskPaymentTokens, redactPersonalData, redactText } from "./redact.ts";
 
 describe("redaction", () => {
   it.each([
@@ -32,9 +32,16 @@ describe("redaction", () => {
     expect(redactText(long)).toBe(long);
   });
 
-  it("cuts payment tokens", () => {
-    expect(maskPaymentUrl("https://pay.example/p/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde")).toBe(
-      "https://pay.example/p/AbCdEf…",
+  it("cuts payment tokens wherever they are, and nothing else", () => {
+    const url = "https://pay.example/p/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcdefghijklmnopqrstuvwxyz";
+    expect(maskPaymentTokens(`Pay here: ${url} (or ${url}/invoice)`)).toBe(
+      "Pay here: https://pay.example/p/AbCdEf… (or https://pay.example/p/AbCdEf…/invoice)",
+    );
+    expect(redactPersonalData({ paymentLink: url })).toEqual({
+      paymentLink: "https://pay.example/p/AbCdEf…",
+    });
+    expect(maskPaymentTokens("RO-1234 and a 550e8400-e29b-41d4-a716-446655440000")).toBe(
+      "RO-1234 and a 550e8400-e29b-41d4-a716-446655440000",
     );
   });
 });

@@ -11,7 +11,7 @@ const STRUCTURED_KEY = /(Uuid|Guid|Id|Date|^orderNumber|^orderType|^textSent|^em
 
 /** Masks anything that looks like an email address or a phone number inside a string. */
 export const redactText = (text: string): string =>
-  text
+  maskPaymentTokens(text)
     .replace(TOKEN, (token) => (token.includes("@") && EMAIL.test(token) ? maskEmail(token) : token))
     .replace(PHONE, (m) => maskPhone(m));
 
@@ -27,6 +27,7 @@ export const redactPersonalData = (value: unknown, key = ""): unknown => {
   return value;
 };
 
-/** Payment URLs are bearer links: keep the first characters of the token only. */
-export const maskPaymentUrl = (url: string): string =>
-  url.replace(/([A-Za-z0-9_-]{6})[A-Za-z0-9_-]{20,}$/, "$1…");
+/** A payment link's token (64 characters after a slash): bearer links are cut to their first 6 characters. */
+const PAYMENT_TOKEN = /(?<=\/)([A-Za-z0-9_-]{6})[A-Za-z0-9_-]{58}(?![A-Za-z0-9_-])/g;
+
+export const maskPaymentTokens = (text: string): string => text.replace(PAYMENT_TOKEN, "$1…");

@@ -1,7 +1,7 @@
 import { type ErrorEnvelope, IdempotencyKey, type SendPaymentRequestResponse } from "@payreq/contracts";
 import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
-import { maskPaymentUrl, redactPersonalData } from "../redact.ts";
+import { redactPersonalData } from "../redact.ts";
 import type { AuditTrail, CallMeta } from "./audit-trail.ts";
 import { type AuditColumns, appendToChain } from "./hash-chain.ts";
 
@@ -18,11 +18,8 @@ export type AuditEntry = {
 export const outcomeOf = (status: number) =>
   status < 400 ? "SUCCESS" : status < 500 ? "REJECTED" : "FAILED";
 
-const responseForAudit = (response: AuditEntry["response"]) => {
-  const copy = { ...response } as Record<string, unknown>;
-  if (typeof copy.paymentUrl === "string") copy.paymentUrl = maskPaymentUrl(copy.paymentUrl);
-  return redactPersonalData(copy);
-};
+/** Free text is redacted and payment links cut, whatever field holds them (paymentUrl, paymentLink, …). */
+const responseForAudit = (response: AuditEntry["response"]) => redactPersonalData(response);
 
 const codes = (items: unknown, key: "errorCode" | "warningCode"): number[] =>
   Array.isArray(items) ? items.map((item) => Number((item as Record<string, unknown>)[key])) : [];

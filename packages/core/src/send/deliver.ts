@@ -2,6 +2,7 @@ import { type DeliveryResult, type WarningItem, type WarningName, warningItem } 
 import { maskEmail, maskPhone } from "../mask.ts";
 import { smsSize, toE164 } from "../notify/sms-segments.ts";
 import type { Channel, Customer, DeliveryRecord, Notifier, Receipt } from "../ports.ts";
+import { maskPaymentTokens } from "../redact.ts";
 import { type MessageContext, type MessageTemplates, renderEmail, renderText } from "./templates.ts";
 
 export type ChannelOutcome = {
@@ -107,7 +108,8 @@ export const deliver = async (
       channel: "text" as const,
       customerUuid: customer.uuid,
       recipient: maskPhone(customer.phone),
-      body,
+      // The record keeps the wording, not a working link: the token is cut like everywhere else it is stored.
+      body: maskPaymentTokens(body),
       length,
       segments,
     };
@@ -139,7 +141,7 @@ export const deliver = async (
       customerUuid: customer.uuid,
       recipient: maskEmail(address),
       subject: message.subject,
-      body: message.text,
+      body: maskPaymentTokens(message.text),
     };
     return send("email", notifier.providers?.email ?? "unknown", base, timeoutMs, (signal) =>
       notifier.sendEmail({ to: address, ...message, fromName: context.dealerName }, signal),

@@ -12,6 +12,7 @@ import {
 } from "../../test/helpers.ts";
 import { readPaymentToken } from "../embedded/payment-token.ts";
 import type { Notifier } from "../ports.ts";
+import { maskPaymentTokens } from "../redact.ts";
 import { createTestCore, testMeta } from "../testing.ts";
 import { sendPaymentRequest } from "./send-payment-request.ts";
 
@@ -298,7 +299,8 @@ describe("delivery", () => {
     const messages = outboxOf(t.database, result.body.paymentRequestUuid);
     expect(messages.map((m) => m.channel).sort()).toEqual(["email", "text"]);
     for (const m of messages) {
-      expect(m.body).toContain(result.body.paymentUrl);
+      expect(m.body).toContain(maskPaymentTokens(result.body.paymentUrl));
+      expect(m.body).not.toContain(result.body.paymentUrl);
       expect(m.status).toBe("DELIVERED");
       expect(m.recipient).not.toContain("5550101");
       expect(m.recipient).not.toContain("jane.sunrise");
@@ -328,7 +330,7 @@ describe("delivery", () => {
     const [text] = outboxOf(t.database, result.body.paymentRequestUuid);
     expect(text?.body).toContain("warranty invoice");
     expect(text?.body).toContain("No payment is due");
-    expect(text?.body).toContain(result.body.paymentUrl);
+    expect(text?.body).toContain(maskPaymentTokens(result.body.paymentUrl));
   });
 
   it("does not text a customer who has not opted in: FAILURE and a warning", async () => {
@@ -519,6 +521,26 @@ describe("audit record", () => {
     expect(rows[0]?.http_status).toBe(status);
     expect(rows[0]?.outcome).toBe("REJECTED");
     expect(JSON.parse(rows[0]?.error_codes ?? "[]")).toEqual(errorCodes(result));
+  });
+
+  it("stores no working payment link outside the idempotency table", async () => {
+    const t = await setup();
+    const result = ok(
+      await t.send(sunriseBody({ attachInvoice: true }), testMeta({ idempotencyKey: "link-check" })),
+    );
+    const token = result.body.paymentUrl.split("/").at(-1) ?? "";
+    const tables = (
+      t.database.sqlite.prepare("select name from sqlite_master where type = 'table'").all() as {
+        name: string;
+      }[]
+    )
+      .map((r) => r.name)
+      .filter((name) => name !== "idempotency_keys");
+    for (const table of tables) {
+      expect(JSON.stringify(t.database.sqlite.prepare(`select * from ${table}`).all()), table).not.toContain(
+        token,
+      );
+    }
   });
 
   it("masks contact details in free text and never stores a password", async () => {
