@@ -54,6 +54,10 @@ const ConfigSchema = z.object({
     .default("embedded"),
   PAYREQ_UPSTREAM_URL: z
     .url({ protocol: /^https?$/, error: "PAYREQ_UPSTREAM_URL must be an http(s) URL" })
+    .refine(
+      (url) => !new URL(url).username,
+      "PAYREQ_UPSTREAM_URL must not hold credentials: use PAYREQ_UPSTREAM_USERNAME/PASSWORD",
+    )
     .optional(),
   PAYREQ_UPSTREAM_USERNAME: z.string().min(1).optional(),
   PAYREQ_UPSTREAM_PASSWORD: z.string().min(1).optional(),
@@ -66,7 +70,13 @@ const ConfigSchema = z.object({
     .string()
     .max(100, "PAYREQ_EMAIL_FROM_NAME must be at most 100 characters")
     .optional(),
-  PAYREQ_SMS_URL: z.url({ protocol: /^https?$/, error: "PAYREQ_SMS_URL must be an http(s) URL" }).optional(),
+  PAYREQ_SMS_URL: z
+    .url({ protocol: /^https?$/, error: "PAYREQ_SMS_URL must be an http(s) URL" })
+    .refine(
+      (url) => !new URL(url).username,
+      "PAYREQ_SMS_URL must not hold credentials: use the account and token variables",
+    )
+    .optional(),
   PAYREQ_SMS_ACCOUNT_SID: z
     .string()
     .regex(/^[A-Za-z0-9]{1,64}$/, "PAYREQ_SMS_ACCOUNT_SID must be letters and digits")

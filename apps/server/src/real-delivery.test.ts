@@ -82,6 +82,16 @@ describe("provider configuration", () => {
       { PAYREQ_SMS_ACCOUNT_SID: "AC1", PAYREQ_SMS_AUTH_TOKEN: "t", PAYREQ_SMS_FROM: "3125550000" },
       "PAYREQ_SMS_FROM",
     ],
+    [
+      {
+        PAYREQ_BACKEND: "upstream",
+        PAYREQ_UPSTREAM_URL: "http://agg:super-secret-token@127.0.0.1:3000",
+        PAYREQ_UPSTREAM_USERNAME: "a",
+        PAYREQ_UPSTREAM_PASSWORD: "b",
+      },
+      "PAYREQ_UPSTREAM_URL",
+    ],
+    [{ PAYREQ_BACKEND: "upstream" }, "PAYREQ_UPSTREAM_URL"],
   ])("refuses %j naming %s, never printing a secret", (env, name) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(name);

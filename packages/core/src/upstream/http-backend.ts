@@ -106,9 +106,11 @@ export const createHttpBackend = (settings: UpstreamSettings, clock: Clock): Rem
       text = await response.text();
     } catch (error) {
       const timedOut = (error as Error).name === "TimeoutError";
+      // The error's own message can quote the URL; only its code is passed on.
+      const code = (error as { cause?: { code?: unknown } }).cause?.code ?? (error as Error).name;
       throw new RetryableFailure(
         new PayreqError(timedOut ? "UPSTREAM_TIMEOUT" : "UPSTREAM_UNAVAILABLE", {
-          description: `The ${step} step ${timedOut ? `got no answer within ${settings.timeoutMs} ms` : `failed: ${(error as Error).message}`}.`,
+          description: `The ${step} step ${timedOut ? `got no answer within ${settings.timeoutMs} ms` : `could not reach the payments platform (${String(code)})`}.`,
         }),
       );
     }
