@@ -1,4 +1,4 @@
-import { isMigrated } from "@payreq/core";
+import { hasRemoteDelivery, isMigrated } from "@payreq/core";
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
@@ -50,7 +50,8 @@ export const createApp = (deps: AppDeps) => {
   registerDocsRoutes(app);
   registerSendPaymentRequestRoute(app, deps);
   registerAuditLogRoutes(app, deps);
-  registerUpstreamV4Routes(app, deps);
+  // An aggregator in upstream mode is not itself a platform: its backend is the HTTP client.
+  if (!hasRemoteDelivery(deps.core.deps.backend)) registerUpstreamV4Routes(app, deps);
   registerPaymentPageRoutes(app, deps);
   mountTrpc(app, deps);
 

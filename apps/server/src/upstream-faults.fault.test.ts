@@ -84,6 +84,14 @@ describe("upstream faults, step by step", { timeout: 30_000 }, () => {
   });
 });
 
+describe("an aggregator in upstream mode", () => {
+  it("serves no v4 endpoints of its own: it is not the platform", async () => {
+    const h = await upstreamHarness();
+    expect((await h.app.request(`/payment/v4/departments/${h.dept}`)).status).toBe(404);
+    expect((await h.upstream?.server.core.deps.backend.getDepartment(h.dept))?.uuid).toBe(h.dept);
+  });
+});
+
 describe("circuit breaker", () => {
   it("opens after repeated failures, fails fast without calling upstream, and closes again after the cool-down", async () => {
     let now = Date.parse("2026-11-24T12:00:00Z");

@@ -63,6 +63,25 @@ describe.each(["rest", "trpc"] as const)("authentication over %s", (transport) =
   });
 });
 
+describe("order of checks", () => {
+  it.each(["rest", "trpc"] as const)(
+    "answers 401 before looking at the body or its type over %s",
+    async (transport) => {
+      const t = await createTestApp();
+      const path = transport === "rest" ? t.sendPath() : "/trpc/paymentRequests.send";
+      const cases: [string, string][] = [
+        ["text/plain", "hello"],
+        ["application/json", "{not json"],
+      ];
+      for (const [type, body] of cases) {
+        const res = await t.app.request(path, { method: "POST", headers: { "Content-Type": type }, body });
+        expect(res.status, `${type} ${body}`).toBe(401);
+        expect(res.headers.get("www-authenticate")).toBe('Basic realm="payment", charset="UTF-8"');
+      }
+    },
+  );
+});
+
 describe("credential secrecy", () => {
   it("answers an unknown user and a wrong password identically", async () => {
     const t = await createTestApp();

@@ -1,10 +1,10 @@
-import { ERRORS, type ErrorEnvelope, type ErrorItem, errorItem } from "@payreq/contracts";
-import type { Core } from "@payreq/core";
+import { type ErrorEnvelope, type ErrorItem, errorItem } from "@payreq/contracts";
+import type { Core, Principal } from "@payreq/core";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
-import { authenticateHeader } from "../http/authenticate.ts";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { CallState } from "../http/env.ts";
 
-export type TrpcContext = { core: Core; call: CallState; authorization: string | undefined };
+export type TrpcContext = { core: Core; call: CallState; principal: Principal | undefined };
 
 const CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
@@ -75,18 +75,30 @@ const t = initTRPC.context<TrpcContext>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** HTTP Basic through the same path as REST; refusals are tRPC errors carrying the envelope. */
+/** The caller, authenticated before tRPC parses anything (see mount-trpc.ts). */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const result = await authenticateHeader(ctx.core, ctx.authorization, ctx.call);
-  if (!result.ok) {
-    throw toTrpcError(
-      ERRORS[result.error].status,
-      { errors: [errorItem(result.error)], warnings: [] },
-      result.retryAfterSeconds,
-    );
-  }
-  return next({ ctx: { principal: result.principal } });
+  if (!ctx.principal) throw toTrpcError(401, { errors: [errorItem("NULL_CREDENTIALS")], warnings: [] });
+  return next({ ctx: { principal: ctx.principal } });
 });
+
+/** A refusal made before tRPC runs, in the same shape as the errorFormatter's, so clients decode it alike. */
+export const trpcErrorBody = (status: number, envelope: ErrorEnvelope, path: string) => {
+  const code = CODE_BY_STATUS[status] ?? "INTERNAL_SERVER_ERROR";
+  return {
+    error: {
+      message: envelope.errors[0]?.errorMessage ?? "error",
+      code: TRPC_ERROR_CODES_BY_KEY[code],
+      data: {
+        code,
+        httpStatus: status,
+        path,
+        errorCode: envelope.errors[0]?.errorCode ?? 100005,
+        errors: envelope.errors,
+        warnings: [],
+      },
+    },
+  };
+};
 
 /**
  * Gives the procedure its input type from the contracts without validating: core validates every call, so REST

@@ -1,21 +1,41 @@
 import { trpcServer } from "@hono/trpc-server";
+import { ERRORS, errorItem } from "@payreq/contracts";
 import type { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { auditCalls } from "../http/audit-calls.ts";
+import { authenticateHeader } from "../http/authenticate.ts";
 import { inspectJsonBody, limitBody, requireJson } from "../http/body.ts";
 import type { AppDeps, AppEnv } from "../http/env.ts";
 import { WWW_AUTHENTICATE } from "../http/envelope.ts";
-import { EnvelopeError } from "./init.ts";
+import { EnvelopeError, trpcErrorBody } from "./init.ts";
 import { appRouter } from "./router.ts";
 
 export const TRPC_ENDPOINT = "/trpc";
 
 const procedureOf = (path: string) => path.slice(TRPC_ENDPOINT.length + 1) || "unknown";
 
+/** Credentials first, as for REST; a refusal is answered in tRPC's error shape. */
+const authenticateTrpc = ({ core }: AppDeps) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const result = await authenticateHeader(core, c.req.header("authorization"), c.get("call"));
+    if (!result.ok) {
+      const status = ERRORS[result.error].status;
+      if (status === 401) c.header("WWW-Authenticate", WWW_AUTHENTICATE);
+      if (result.retryAfterSeconds !== undefined) c.header("Retry-After", String(result.retryAfterSeconds));
+      const envelope = { errors: [errorItem(result.error)], warnings: [] };
+      return c.json(trpcErrorBody(status, envelope, procedureOf(c.req.path)), status as ContentfulStatusCode);
+    }
+    c.set("principal", result.principal);
+    await next();
+  });
+
 export const mountTrpc = (app: Hono<AppEnv>, deps: AppDeps) => {
   app.use(
     `${TRPC_ENDPOINT}/*`,
     auditCalls(deps, "trpc", (c) => procedureOf(c.req.path)),
     limitBody(),
+    authenticateTrpc(deps),
     requireJson(),
     inspectJsonBody(),
     trpcServer({
@@ -26,7 +46,7 @@ export const mountTrpc = (app: Hono<AppEnv>, deps: AppDeps) => {
       createContext: (_opts, c) => ({
         core: deps.core,
         call: c.get("call"),
-        authorization: c.req.header("authorization"),
+        principal: c.get("principal"),
       }),
       responseMeta({ errors, ctx }) {
         const headers = new Headers();
