@@ -3,15 +3,7 @@ import { CredentialError, createCredentialStore, systemClock } from "@payreq/cor
 import type { Config } from "../config.ts";
 import { openConfiguredDatabase } from "../server.ts";
 import { formatTable, UsageError } from "./output.ts";
-
-const readStdin = async (): Promise<string> => {
-  if (process.stdin.isTTY) return "";
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "");
-};
+import { readStdin } from "./stdin.ts";
 
 const expect = (args: string[], count: number, usage: string) => {
   if (args.length !== count) throw new UsageError(`usage: payreq credentials ${usage}`);

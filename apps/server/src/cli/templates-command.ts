@@ -3,18 +3,12 @@ import { createTemplateStore, systemClock, TEMPLATE_KINDS, TemplateError } from 
 import type { Config } from "../config.ts";
 import { openConfiguredDatabase } from "../server.ts";
 import { formatTable, UsageError } from "./output.ts";
+import { readStdin } from "./stdin.ts";
 
 const USAGE = `usage: payreq templates list <dealerUuid> [--json]
        payreq templates set <dealerUuid> <kind> --file <path>   (or the template on stdin)
        payreq templates reset <dealerUuid> <kind>
 kinds: ${TEMPLATE_KINDS.join(", ")}`;
-
-const readStdin = async (): Promise<string> => {
-  if (process.stdin.isTTY) return "";
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-};
 
 /** Per-dealer wording of the three texts and the email; every text and email body must keep the pay link `_payurl`. */
 export const runTemplates = async (
@@ -43,7 +37,11 @@ export const runTemplates = async (
       }
       case "set": {
         if (!kind) throw new UsageError(USAGE);
-        const body = flags.file ? await readFile(flags.file, "utf8") : await readStdin();
+        const body = flags.file
+          ? await readFile(flags.file, "utf8").catch(() => {
+              throw new UsageError(`cannot read ${flags.file}`);
+            })
+          : await readStdin();
         await store.set(dealerUuid, kind, body.replace(/\r?\n$/, ""));
         console.log(
           flags.json

@@ -11,6 +11,16 @@ import {
 
 export class TemplateError extends Error {}
 
+const PLACEHOLDERS = [
+  "{dealer}",
+  "{customer}",
+  "{order}",
+  "{amount}",
+  "{description}",
+  "{invoiceLine}",
+  "{esignLine}",
+];
+
 export const isTemplateKind = (kind: string): kind is TemplateKind =>
   (TEMPLATE_KINDS as readonly string[]).includes(kind);
 
@@ -35,6 +45,12 @@ export const createTemplateStore = (database: PayreqDatabase, clock: Clock) => {
         throw new TemplateError("a template must be 1-4000 characters");
       if (requiresPayLink(kind) && !body.includes(PAY_LINK_TAG)) {
         throw new TemplateError(`the ${kind} template must contain the pay link tag ${PAY_LINK_TAG}`);
+      }
+      const unknown = [...body.matchAll(/\{[A-Za-z]+\}/g)]
+        .map((m) => m[0])
+        .filter((tag) => !PLACEHOLDERS.includes(tag));
+      if (unknown.length > 0) {
+        throw new TemplateError(`unknown placeholder ${unknown[0]}; placeholders: ${PLACEHOLDERS.join(" ")}`);
       }
       const dealer = sqlite.prepare("select 1 from dealers where uuid = ?").get(dealerUuid);
       if (!dealer) throw new TemplateError(`no dealer ${dealerUuid}`);

@@ -144,6 +144,20 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
         const body = parse(UpstreamInvoiceRequest, input);
         const order = statements.getOrderByUuid(body.orderUuid, department.uuid);
         if (!order) throw new PayreqError("ORDER_NOT_FOUND");
+        if (body.dealerUuid !== undefined && body.dealerUuid !== department.dealerUuid)
+          throw new PayreqError("INVALID_DEALER_TOKEN");
+        if (
+          body.dealerAssociateUuid !== undefined &&
+          statements.getAssociate("uuid", body.dealerAssociateUuid)?.departmentUuid !== department.uuid
+        ) {
+          throw new PayreqError("DEALER_ASSOCIATE_NOT_FOUND");
+        }
+        if (
+          body.dealerAssociateDepartmentUuid !== undefined &&
+          body.dealerAssociateDepartmentUuid !== department.uuid
+        ) {
+          throw new PayreqError("DEALER_ASSOCIATE_NOT_FOUND");
+        }
         if (body.customerUuid !== undefined && body.customerUuid !== order.customerUuid)
           throw new PayreqError("CUSTOMER_MISMATCH");
         const fields = invoiceFieldsOf({ ...body, sendAsText: false });
@@ -274,6 +288,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
           if (claim) await deps.idempotency.release(claim.id).catch(() => undefined);
           throw error;
         }
+        // Any failure after the claim releases the key, so a retry can resume from the last recovery point.
       }),
   };
 };
