@@ -124,10 +124,17 @@ describe("payreq templates and payreq outbox", { timeout: 30_000 }, () => {
     );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("_payurl");
-    const misspelt = await payreq(["templates", "set", dealer, "text-without-email"], env, "Hi {nme}: _payurl");
+    const misspelt = await payreq(
+      ["templates", "set", dealer, "text-without-email"],
+      env,
+      "Hi {nme}: _payurl",
+    );
     expect(misspelt.code).toBe(2);
     expect(misspelt.stderr).toContain("unknown placeholder {nme}");
-    const missingFile = await payreq(["templates", "set", dealer, "email-html", "--file", "/no/such/file.html"], env);
+    const missingFile = await payreq(
+      ["templates", "set", dealer, "email-html", "--file", "/no/such/file.html"],
+      env,
+    );
     expect(missingFile.code).toBe(2);
     const saved = await payreq(
       ["templates", "set", dealer, "text-without-email"],

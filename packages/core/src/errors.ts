@@ -16,9 +16,4 @@ export class PayreqError extends Error {
     this.status = ERRORS[errorName].status;
     this.retryAfterSeconds = detail.retryAfterSeconds;
   }
-
-  /** Downstream failures a caller may retry with the same idempotency key. */
-  get retryable(): boolean {
-    return this.status >= 500 || this.status === 409 || this.status === 429;
-  }
 }

@@ -1,19 +1,13 @@
-import { seedDemo } from "@payreq/core";
+import { createCredentialStore, seedDemo, systemClock } from "@payreq/core";
 import type { Config } from "../config.ts";
-import { createJsonLogger } from "../logger.ts";
-import { buildCore, openConfiguredDatabase } from "../server.ts";
+import { openConfiguredDatabase } from "../server.ts";
 import { UsageError } from "./output.ts";
 
 export const runDemoSeed = async (config: Config, args: string[], json: boolean): Promise<number> => {
   if (args[0] !== "seed" || args.length !== 1) throw new UsageError("usage: payreq demo seed [--json]");
   const database = openConfiguredDatabase(config);
   try {
-    const core = buildCore(
-      config,
-      database,
-      createJsonLogger(() => {}),
-    );
-    const demo = await seedDemo(database, core.credentials, core.clock);
+    const demo = await seedDemo(database, createCredentialStore(database, systemClock), systemClock);
     if (!demo) {
       console.error(
         `payreq: ${config.databasePath} already holds data; demo data is seeded only into an empty database`,

@@ -73,7 +73,6 @@ const t = initTRPC.context<TrpcContext>().create({
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /** The caller, authenticated before tRPC parses anything (see mount-trpc.ts). */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {

@@ -1,9 +1,7 @@
 import { auditRouter } from "./audit-router.ts";
-import { createCallerFactory, router } from "./init.ts";
+import { router } from "./init.ts";
 import { paymentRequestsRouter } from "./payment-requests-router.ts";
 
 export const appRouter = router({ paymentRequests: paymentRequestsRouter, audit: auditRouter });
 
 export type AppRouter = typeof appRouter;
-
-export const createCaller = createCallerFactory(appRouter);
