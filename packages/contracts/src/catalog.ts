@@ -314,6 +314,13 @@ export const ERRORS = {
     "Malformed HTTP request",
     "The request could not be read as HTTP/1.1: check Content-Length and Transfer-Encoding.",
   ),
+  DEALER_ORDER_NOT_FOUND: entry(
+    109019,
+    "DEALER_ORDER_NOT_FOUND",
+    404,
+    "Dealer order not found",
+    "No order of this department has this uuid, or this orderType and orderNumber.",
+  ),
   UPSTREAM_UNAVAILABLE: entry(
     109020,
     "UPSTREAM_UNAVAILABLE",

@@ -8,6 +8,8 @@ import { envelopeResponse } from "../http/envelope.ts";
 
 const BASE = "/payment/v4/departments/:departmentUuid";
 
+type Handler = (c: Context<AppEnv>, body: unknown) => Promise<V4Result<unknown>>;
+
 /**
  * The platform's v4 endpoints, served by the embedded backend, so that an aggregator in upstream mode can run
  * against this service in a second process. Every call is audited, like the aggregator's.
@@ -23,36 +25,57 @@ export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps) => {
     departmentUuid: c.req.param("departmentUuid"),
     requestId: c.get("requestId"),
   });
-  const respond = <T>(c: Context<AppEnv>, result: V4Result<T>) => {
+  const respond = (c: Context<AppEnv>, result: V4Result<unknown>) => {
     if (result.replayed) c.header("Idempotent-Replayed", "true");
     return envelopeResponse(c, result.status, result.body, result.retryAfterSeconds);
   };
-  const post = (
-    path: string,
-    operation: string,
-    handle: (c: Context<AppEnv>, body: unknown) => Promise<V4Result<unknown>>,
-  ) => {
-    app.use(
-      `${BASE}${path}`,
-      auditCalls(deps, "upstream-api", () => operation),
-      limitBody(),
-    );
-    app.post(`${BASE}${path}`, authenticate(deps), requireJson(), async (c) => {
-      const body = await readJsonBody(c);
-      if (!body.ok) return body.response;
-      c.get("call").requestBody = body.value;
-      return respond(c, await handle(c, body.value));
-    });
+
+  // One audit middleware per path, naming the operation by method: every call gets exactly one row.
+  const operations = new Map<string, Record<string, string>>();
+  const route = (method: "GET" | "POST", path: string, operation: string, handle: Handler) => {
+    const full = `${BASE}${path}`;
+    const byMethod = operations.get(full);
+    if (byMethod) byMethod[method] = operation;
+    else {
+      operations.set(full, { [method]: operation });
+      app.use(
+        full,
+        auditCalls(deps, "upstream-api", (c) => operations.get(full)?.[c.req.method] ?? "v4"),
+        limitBody(),
+      );
+    }
+    if (method === "GET")
+      app.get(full, authenticate(deps), async (c) => respond(c, await handle(c, undefined)));
+    else {
+      app.post(full, authenticate(deps), requireJson(), async (c) => {
+        const body = await readJsonBody(c);
+        if (!body.ok) return body.response;
+        c.get("call").requestBody = body.value;
+        return respond(c, await handle(c, body.value));
+      });
+    }
   };
 
-  app.use(
-    BASE,
-    auditCalls(deps, "upstream-api", () => "v4.department"),
+  route("GET", "", "v4.department", (c) => api.getDepartment(callOf(c)));
+  route("GET", "/dealer-orders", "v4.dealer-orders.find", (c) =>
+    api.read(callOf(c), {
+      kind: "order-by-number",
+      orderType: c.req.query("orderType") ?? "",
+      orderNumber: c.req.query("orderNumber") ?? "",
+    }),
   );
-  app.get(BASE, authenticate(deps), async (c) => respond(c, await api.getDepartment(callOf(c))));
-  post("/dealer-orders", "v4.dealer-orders", (c, body) => api.resolveOrder(callOf(c), body));
-  post("/invoices", "v4.invoices", (c, body) => api.ensureInvoice(callOf(c), body));
-  post("/payment-requests", "v4.payment-requests", (c, body) =>
+  route("POST", "/dealer-orders", "v4.dealer-orders", (c, body) => api.resolveOrder(callOf(c), body));
+  route("GET", "/dealer-orders/:orderUuid", "v4.dealer-orders.get", (c) =>
+    api.read(callOf(c), { kind: "order", orderUuid: c.req.param("orderUuid") ?? "" }),
+  );
+  route("GET", "/dealer-orders/:orderUuid/open-invoice", "v4.dealer-orders.open-invoice", (c) =>
+    api.read(callOf(c), { kind: "open-invoice", orderUuid: c.req.param("orderUuid") ?? "" }),
+  );
+  route("POST", "/invoices", "v4.invoices", (c, body) => api.ensureInvoice(callOf(c), body));
+  route("GET", "/invoices/:invoiceGuid", "v4.invoices.get", (c) =>
+    api.read(callOf(c), { kind: "invoice", invoiceGuid: c.req.param("invoiceGuid") ?? "" }),
+  );
+  route("POST", "/payment-requests", "v4.payment-requests", (c, body) =>
     api.sendPaymentRequest(callOf(c), body, c.req.header("idempotency-key")),
   );
 };

@@ -160,7 +160,13 @@ export const seedDemo = async (
     make("ops", Scopes.auditRead, "*"),
   ]);
   const aggregator = await make("aggregator", Scopes.departmentRead, "*");
-  for (const scope of [Scopes.dealerOrderWrite, Scopes.invoiceWrite, Scopes.paymentRequestWrite]) {
+  for (const scope of [
+    Scopes.dealerOrderRead,
+    Scopes.dealerOrderWrite,
+    Scopes.invoiceRead,
+    Scopes.invoiceWrite,
+    Scopes.paymentRequestWrite,
+  ]) {
     await credentials.grant("aggregator", scope, "*");
   }
   return { ids, credentials: { sunriseSender, harborSender, ops, aggregator } };

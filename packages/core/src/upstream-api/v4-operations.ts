@@ -99,6 +99,59 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
         },
       })),
 
+    /** Reads: an order by uuid, by (orderType, orderNumber), its open invoice, an invoice by guid. 404 when none. */
+    read: (
+      call: Call,
+      what:
+        | { kind: "order"; orderUuid: string }
+        | { kind: "order-by-number"; orderType: string; orderNumber: string }
+        | { kind: "open-invoice"; orderUuid: string }
+        | { kind: "invoice"; invoiceGuid: string },
+    ): Promise<V4Result<Record<string, unknown>>> =>
+      run(
+        call,
+        what.kind === "invoice" || what.kind === "open-invoice" ? Scopes.invoiceRead : Scopes.dealerOrderRead,
+        async (department) => {
+          const orderBody = (order: NonNullable<ReturnType<typeof statements.getOrderByUuid>>) => ({
+            dealerOrderUuid: order.uuid,
+            orderNumber: order.orderNumber,
+            orderType: order.orderType,
+            departmentUuid: order.departmentUuid,
+            customerUuid: order.customerUuid,
+            amount: fromCents(order.amountCents),
+            orderStatus: order.status,
+          });
+          const invoiceBody = (invoice: NonNullable<ReturnType<typeof statements.getInvoice>>) => ({
+            guid: invoice.uuid,
+            invoiceStatus: invoice.status,
+            amount: fromCents(invoice.amountCents),
+            paymentDealerOrder: {
+              dealerOrderUuid: invoice.orderUuid,
+              departmentUuid: invoice.departmentUuid,
+            },
+          });
+          const ok = (payload: Record<string, unknown>) => ({
+            status: 200,
+            body: { errors: [], warnings: [], ...payload },
+          });
+          if (what.kind === "invoice") {
+            const invoice = statements.getInvoice(what.invoiceGuid, department.uuid);
+            if (!invoice) throw new PayreqError("INVOICE_NOT_FOUND");
+            return ok({ invoice: invoiceBody(invoice) });
+          }
+          const order =
+            what.kind === "order-by-number"
+              ? statements.getOrderByNumber(department.uuid, what.orderType, what.orderNumber)
+              : statements.getOrderByUuid(what.orderUuid, department.uuid);
+          if (!order) throw new PayreqError("DEALER_ORDER_NOT_FOUND");
+          if (what.kind !== "open-invoice") return ok({ dealerOrder: orderBody(order) });
+          const invoice = statements.getOpenInvoice(order.uuid);
+          if (!invoice)
+            throw new PayreqError("INVOICE_NOT_FOUND", { description: "The order has no open invoice." });
+          return ok({ invoice: invoiceBody(invoice) });
+        },
+      ),
+
     /** Finds the order by uuid or number, or creates it; the aggregator's step 1 rules apply. */
     resolveOrder: (call: Call, input: unknown): Promise<V4Result<UpstreamOrderResponse>> =>
       run(call, Scopes.dealerOrderWrite, async (department) => {
