@@ -3,7 +3,7 @@ import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { Department } from "../ports.ts";
 import type { RemoteDeliveryBackend } from "../upstream/http-backend.ts";
 import type { Claim } from "./idempotency.ts";
-import { invoiceFieldsOf } from "./prepare.ts";
+import { invoiceFieldsOf, orderRequestOf } from "./prepare.ts";
 import type { CallDeps } from "./record-call.ts";
 
 /** What the upstream steps produced so far: a recovery point per completed step. */
@@ -43,22 +43,7 @@ export const performUpstream = async (
   const fields = invoiceFieldsOf(body);
 
   if (!progress.order) {
-    const resolved = await trail.step("order", () =>
-      backend.resolveOrder({
-        department,
-        dealerUuid: body.dealerUuid,
-        orderUuid: body.orderUuid,
-        orderNumber: body.orderNumber,
-        orderType: body.orderType,
-        customerUuid: body.customerUuid,
-        associate: {
-          uuid: body.dealerAssociateUuid,
-          userUuid: body.dealerAssociateUserUuid,
-          departmentUuid: body.dealerAssociateDepartmentUuid,
-        },
-        amountCents: fields.amountCents,
-      }),
-    );
+    const resolved = await trail.step("order", () => backend.resolveOrder(orderRequestOf(department, body)));
     const { uuid, orderType, orderNumber, customerUuid } = resolved.order;
     progress.order = { uuid, orderType, orderNumber, customerUuid, created: resolved.created };
     if (claim) await idempotency.markProgress(claim.id, "order", progress);

@@ -6,6 +6,7 @@ import type {
   Customer,
   Department,
   InvoiceFields,
+  OrderRequest,
   PaymentsBackend,
 } from "../ports.ts";
 
@@ -32,6 +33,35 @@ export const invoiceFieldsOf = (body: SendPaymentRequestBody): InvoiceFields => 
   attachInvoice: body.attachInvoice,
 });
 
+type OrderFields = Pick<
+  SendPaymentRequestBody,
+  | "amount"
+  | "dealerUuid"
+  | "orderUuid"
+  | "orderNumber"
+  | "orderType"
+  | "customerUuid"
+  | "dealerAssociateUuid"
+  | "dealerAssociateUserUuid"
+  | "dealerAssociateDepartmentUuid"
+>;
+
+/** Step 1's request from the call's order fields (the aggregator's body, or a v4 dealer-order body). */
+export const orderRequestOf = (department: Department, body: OrderFields): OrderRequest => ({
+  department,
+  dealerUuid: body.dealerUuid,
+  orderUuid: body.orderUuid,
+  orderNumber: body.orderNumber,
+  orderType: body.orderType,
+  customerUuid: body.customerUuid,
+  associate: {
+    uuid: body.dealerAssociateUuid,
+    userUuid: body.dealerAssociateUserUuid,
+    departmentUuid: body.dealerAssociateDepartmentUuid,
+  },
+  amountCents: toCents(body.amount),
+});
+
 /** Steps 1–3 in order; the caller decides the transaction they share. */
 export const prepareSteps = async (
   backend: PaymentsBackend,
@@ -43,21 +73,7 @@ export const prepareSteps = async (
   const fields = invoiceFieldsOf(body);
   const resolved = await trail.step(
     "order",
-    () =>
-      backend.resolveOrder({
-        department,
-        dealerUuid: body.dealerUuid,
-        orderUuid: body.orderUuid,
-        orderNumber: body.orderNumber,
-        orderType: body.orderType,
-        customerUuid: body.customerUuid,
-        associate: {
-          uuid: body.dealerAssociateUuid,
-          userUuid: body.dealerAssociateUserUuid,
-          departmentUuid: body.dealerAssociateDepartmentUuid,
-        },
-        amountCents: fields.amountCents,
-      }),
+    () => backend.resolveOrder(orderRequestOf(department, body)),
     (r) => `${r.created ? "created" : "reused"} ${r.order.uuid}`,
   );
   const ensured = await trail.step(

@@ -21,12 +21,12 @@ import { createPaymentRequest, type PaymentUrlSettings } from "../embedded/creat
 import { prepareBackendStatements } from "../embedded/statements.ts";
 import { PayreqError } from "../errors.ts";
 import type { IdGenerator } from "../ids.ts";
-import { fromCents, toCents } from "../money.ts";
-import type { Department } from "../ports.ts";
+import { fromCents } from "../money.ts";
+import type { Department, Order } from "../ports.ts";
 import { deliverPrepared } from "../send/deliver-prepared.ts";
 import { fingerprintOf } from "../send/idempotency.ts";
 import type { Prepared } from "../send/prepare.ts";
-import { invoiceFieldsOf } from "../send/prepare.ts";
+import { invoiceFieldsOf, orderRequestOf } from "../send/prepare.ts";
 import type { CallDeps } from "../send/record-call.ts";
 import { toFailure } from "../send/send-payment-request.ts";
 
@@ -42,6 +42,16 @@ type Call = { principal: Principal; departmentUuid: unknown; requestId: string }
 const invalid = (error: z.ZodError): never => {
   throw Object.assign(new PayreqError("INVALID_REQUEST_DATA"), { errors: toRequestErrors(error) });
 };
+
+const toUpstreamOrder = (order: Order) => ({
+  dealerOrderUuid: order.uuid,
+  orderNumber: order.orderNumber,
+  orderType: order.orderType,
+  departmentUuid: order.departmentUuid,
+  customerUuid: order.customerUuid,
+  amount: fromCents(order.amountCents),
+  orderStatus: order.status,
+});
 
 /**
  * The platform's v4 endpoints as the embedded backend serves them, so an aggregator in upstream mode can run
@@ -112,15 +122,6 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
         call,
         what.kind === "invoice" || what.kind === "open-invoice" ? Scopes.invoiceRead : Scopes.dealerOrderRead,
         async (department) => {
-          const orderBody = (order: NonNullable<ReturnType<typeof statements.getOrderByUuid>>) => ({
-            dealerOrderUuid: order.uuid,
-            orderNumber: order.orderNumber,
-            orderType: order.orderType,
-            departmentUuid: order.departmentUuid,
-            customerUuid: order.customerUuid,
-            amount: fromCents(order.amountCents),
-            orderStatus: order.status,
-          });
           const invoiceBody = (invoice: NonNullable<ReturnType<typeof statements.getInvoice>>) => ({
             guid: invoice.uuid,
             invoiceStatus: invoice.status,
@@ -144,7 +145,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
               ? statements.getOrderByNumber(department.uuid, what.orderType, what.orderNumber)
               : statements.getOrderByUuid(what.orderUuid, department.uuid);
           if (!order) throw new PayreqError("DEALER_ORDER_NOT_FOUND");
-          if (what.kind !== "open-invoice") return ok({ dealerOrder: orderBody(order) });
+          if (what.kind !== "open-invoice") return ok({ dealerOrder: toUpstreamOrder(order) });
           const invoice = statements.getOpenInvoice(order.uuid);
           if (!invoice)
             throw new PayreqError("INVOICE_NOT_FOUND", { description: "The order has no open invoice." });
@@ -157,20 +158,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
       run(call, Scopes.dealerOrderWrite, async (department) => {
         const body = parse(UpstreamOrderRequest, input);
         const { order, created } = await embedded.atomically(() =>
-          embedded.resolveOrder({
-            department,
-            dealerUuid: body.dealerUuid,
-            orderUuid: body.orderUuid,
-            orderNumber: body.orderNumber,
-            orderType: body.orderType,
-            customerUuid: body.customerUuid,
-            associate: {
-              uuid: body.dealerAssociateUuid,
-              userUuid: body.dealerAssociateUserUuid,
-              departmentUuid: body.dealerAssociateDepartmentUuid,
-            },
-            amountCents: toCents(body.amount),
-          }),
+          embedded.resolveOrder(orderRequestOf(department, body)),
         );
         return {
           status: 200,
@@ -178,15 +166,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
             errors: [],
             warnings: [],
             created,
-            dealerOrder: {
-              dealerOrderUuid: order.uuid,
-              orderNumber: order.orderNumber,
-              orderType: order.orderType,
-              departmentUuid: order.departmentUuid,
-              customerUuid: order.customerUuid,
-              amount: fromCents(order.amountCents),
-              orderStatus: order.status,
-            },
+            dealerOrder: toUpstreamOrder(order),
           },
         };
       }),
