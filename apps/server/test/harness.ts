@@ -32,6 +32,18 @@ export const basic = (username: string, password: string) =>
 let seq = 0;
 export const freshOrderNumber = () => `RO-${Date.now().toString(36)}-${seq++}`;
 
+/** A valid body for a Sunrise customer with a fresh order number, both channels asked for. */
+export const sunriseBody = (customerUuid: string, overrides: Record<string, unknown> = {}) => ({
+  amount: 125.5,
+  description: "Brake pads and rotors",
+  orderNumber: freshOrderNumber(),
+  orderType: "RO",
+  customerUuid,
+  sendAsText: true,
+  sendAsEmail: true,
+  ...overrides,
+});
+
 /** The app on a fresh in-memory database with the demo data. */
 export const createTestApp = async (options: Parameters<typeof createTestCore>[0] = {}) => {
   const core = await createTestCore(options);
@@ -42,17 +54,8 @@ export const createTestApp = async (options: Parameters<typeof createTestCore>[0
   const sendPath = (department: string = dept) =>
     `/payment/aggregator/v1/departments/${department}/payment-requests`;
 
-  /** A valid body for the Sunrise department with every published field that can be filled in. */
-  const body = (overrides: Record<string, unknown> = {}) => ({
-    amount: 125.5,
-    description: "Brake pads and rotors",
-    orderNumber: freshOrderNumber(),
-    orderType: "RO",
-    customerUuid: core.demo.ids.customers.sunriseFull,
-    sendAsText: true,
-    sendAsEmail: true,
-    ...overrides,
-  });
+  const body = (overrides: Record<string, unknown> = {}) =>
+    sunriseBody(core.demo.ids.customers.sunriseFull, overrides);
 
   const post = (
     payload: unknown,

@@ -3,7 +3,7 @@ import { createTestCore } from "@payreq/core/testing";
 import { createApp } from "../src/app.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
-import { basic, freshOrderNumber } from "./harness.ts";
+import { basic, sunriseBody } from "./harness.ts";
 
 export type Mode = "embedded" | "upstream";
 
@@ -61,15 +61,8 @@ export const createModeHarness = async (
       headers: { Authorization: auth, "Content-Type": "application/json", ...headers },
       body: JSON.stringify(body),
     });
-  const body = (overrides: Record<string, unknown> = {}) => ({
-    amount: 125.5,
-    orderNumber: freshOrderNumber(),
-    orderType: "RO",
-    customerUuid: core.demo.ids.customers.sunriseFull,
-    sendAsText: true,
-    sendAsEmail: true,
-    ...overrides,
-  });
+  const body = (overrides: Record<string, unknown> = {}) =>
+    sunriseBody(core.demo.ids.customers.sunriseFull, overrides);
   /** Where the orders, invoices, payment requests and messages live: the embedded core, or the upstream's. */
   const platform = upstream?.core ?? core;
   const count = (sql: string, ...params: unknown[]) =>

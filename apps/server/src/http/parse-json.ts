@@ -2,14 +2,16 @@ export const MAX_JSON_DEPTH = 32;
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; message: string; description: string };
 
-const refuse = (message: string, description: string): JsonParse => ({ ok: false, message, description });
+const refuse = (message: string, description: string) => ({ ok: false as const, message, description });
+
+type Problem = ReturnType<typeof refuse> & { tooDeep?: boolean };
 
 /**
  * One pass over the text before JSON.parse: nesting depth, and field names repeated within one object (JSON.parse
  * would silently keep the last; other parsers keep the first) or named `__proto__`. It tolerates malformed text;
  * JSON.parse judges that afterwards.
  */
-const scan = (text: string): JsonParse | undefined => {
+const scan = (text: string): Problem | undefined => {
   const objects: (Set<string> | null)[] = [];
   let expectingKey = false;
   for (let i = 0; i < text.length; i++) {
@@ -36,7 +38,10 @@ const scan = (text: string): JsonParse | undefined => {
       objects.push(ch === "{" ? new Set() : null);
       expectingKey = ch === "{";
       if (objects.length > MAX_JSON_DEPTH) {
-        return refuse("The request body nests too deeply", `JSON may nest at most ${MAX_JSON_DEPTH} levels`);
+        return {
+          ...refuse("The request body nests too deeply", `JSON may nest at most ${MAX_JSON_DEPTH} levels`),
+          tooDeep: true,
+        };
       }
     } else if (ch === "}" || ch === "]") {
       objects.pop();
@@ -63,7 +68,8 @@ const findMalformedString = (value: unknown, path: string): string | undefined =
 /** JSON.parse with the checks above; every refusal names what is wrong. */
 export const parseJsonStrictly = (text: string): JsonParse => {
   const problem = scan(text);
-  if (problem && problem.ok === false && problem.message.startsWith("The request body nests")) return problem;
+  // Too deep for JSON.parse to be worth running (it recurses); anything else is judged after it.
+  if (problem?.tooDeep) return problem;
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -37,6 +37,18 @@ const countingNotifier = () => {
   };
 };
 
+/** `work`, except that its first call fails as if the process had died there. */
+const failingOnce = <A extends unknown[], R>(work: (...args: A) => Promise<R>, message: string) => {
+  let failed = false;
+  return async (...args: A): Promise<R> => {
+    if (!failed) {
+      failed = true;
+      throw new Error(message);
+    }
+    return work(...args);
+  };
+};
+
 const setup = async () => {
   const counting = countingNotifier();
   const t = await createTestCore({ notifier: counting.notifier });
@@ -172,16 +184,9 @@ describe("idempotency keys", () => {
 
   it("releases the key after an internal failure, and the retry completes without a second order", async () => {
     const t = await setup();
-    let failOnce = true;
     const flaky = {
       ...t.deps.backend,
-      createPaymentRequest: async (input: Parameters<typeof t.deps.backend.createPaymentRequest>[0]) => {
-        if (failOnce) {
-          failOnce = false;
-          throw new Error("database on fire");
-        }
-        return t.deps.backend.createPaymentRequest(input);
-      },
+      createPaymentRequest: failingOnce(t.deps.backend.createPaymentRequest, "database on fire"),
     };
     const deps = { ...t.deps, backend: flaky };
     const body = sunriseBody();
@@ -194,16 +199,9 @@ describe("idempotency keys", () => {
 
   it("resumes after the steps committed: reuses the order, invoice and payment request, sends once", async () => {
     const t = await setup();
-    let failOnce = true;
     const idempotency = {
       ...t.deps.idempotency,
-      markDelivering: async (id: number) => {
-        if (failOnce) {
-          failOnce = false;
-          throw new Error("lost the process here");
-        }
-        return t.deps.idempotency.markDelivering(id);
-      },
+      markDelivering: failingOnce(t.deps.idempotency.markDelivering, "lost the process here"),
     };
     const deps = { ...t.deps, idempotency };
     const body = sunriseBody();
@@ -220,16 +218,9 @@ describe("idempotency keys", () => {
 
   it("does not send again when the first attempt may already have handed messages over, and says so", async () => {
     const t = await setup();
-    let failOnce = true;
     const backend = {
       ...t.deps.backend,
-      recordDelivery: async (input: Parameters<typeof t.deps.backend.recordDelivery>[0]) => {
-        if (failOnce) {
-          failOnce = false;
-          throw new Error("crashed after sending");
-        }
-        return t.deps.backend.recordDelivery(input);
-      },
+      recordDelivery: failingOnce(t.deps.backend.recordDelivery, "crashed after sending"),
     };
     const deps = { ...t.deps, backend };
     const body = sunriseBody();
