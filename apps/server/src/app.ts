@@ -2,6 +2,7 @@ import { hasRemoteDelivery, isMigrated } from "@payreq/core";
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { registerDocsRoutes } from "./openapi/docs-routes.ts";
 import { registerPaymentPageRoutes } from "./pay/payment-page-routes.ts";
 import { registerAuditLogRoutes } from "./rest/audit-log-routes.ts";
@@ -20,6 +21,7 @@ export const createApp = (deps: AppDeps) => {
     c.set("requestId", deps.core.ids.next());
     await next();
   });
+  app.use(securityHeaders({ hsts: deps.hsts ?? false }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -47,7 +49,7 @@ export const createApp = (deps: AppDeps) => {
     }
   });
 
-  registerDocsRoutes(app);
+  registerDocsRoutes(app, deps);
   registerSendPaymentRequestRoute(app, deps);
   registerAuditLogRoutes(app, deps);
   // An aggregator in upstream mode is not itself a platform: its backend is the HTTP client.

@@ -12,7 +12,21 @@ describe("readConfig", () => {
       paymentUrlTtlMs: 7 * 86_400_000,
       idempotencyTtlMs: 86_400_000,
       demo: false,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5000,
+      idleTimeoutMs: 120_000,
+      maxConnections: 1024,
+      hsts: false,
     });
+  });
+
+  it.each([
+    [{ PAYREQ_HEADERS_TIMEOUT: "40s" }, "PAYREQ_HEADERS_TIMEOUT"],
+    [{ PAYREQ_IDLE_TIMEOUT: "5s", PAYREQ_DELIVERY_TIMEOUT: "10s" }, "PAYREQ_IDLE_TIMEOUT"],
+    [{ PAYREQ_MAX_CONNECTIONS: "0" }, "PAYREQ_MAX_CONNECTIONS"],
+  ])("refuses timeouts and caps that cannot work together: %j", (env, name) => {
+    expect(() => readConfig(env)).toThrow(name);
   });
 
   it("reads every variable", () => {
@@ -25,6 +39,12 @@ describe("readConfig", () => {
       PAYREQ_DELIVERY_TIMEOUT: "5s",
       PAYREQ_IDEMPOTENCY_TTL: "72h",
       PAYREQ_DEMO: "1",
+      PAYREQ_HEADERS_TIMEOUT: "2s",
+      PAYREQ_REQUEST_TIMEOUT: "20s",
+      PAYREQ_KEEP_ALIVE_TIMEOUT: "3s",
+      PAYREQ_IDLE_TIMEOUT: "60s",
+      PAYREQ_MAX_CONNECTIONS: "200",
+      PAYREQ_HSTS: "on",
     });
     expect(config).toEqual({
       port: 8080,
@@ -35,6 +55,12 @@ describe("readConfig", () => {
       deliveryTimeoutMs: 5000,
       idempotencyTtlMs: 72 * 3_600_000,
       demo: true,
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 20_000,
+      keepAliveTimeoutMs: 3000,
+      idleTimeoutMs: 60_000,
+      maxConnections: 200,
+      hsts: true,
     });
   });
 

@@ -62,6 +62,17 @@ const ConfigSchema = z.object({
   PAYREQ_UPSTREAM_USERNAME: z.string().min(1).optional(),
   PAYREQ_UPSTREAM_PASSWORD: z.string().min(1).optional(),
   PAYREQ_UPSTREAM_TIMEOUT: duration("PAYREQ_UPSTREAM_TIMEOUT", "5s"),
+  PAYREQ_HEADERS_TIMEOUT: duration("PAYREQ_HEADERS_TIMEOUT", "10s"),
+  PAYREQ_REQUEST_TIMEOUT: duration("PAYREQ_REQUEST_TIMEOUT", "30s"),
+  PAYREQ_KEEP_ALIVE_TIMEOUT: duration("PAYREQ_KEEP_ALIVE_TIMEOUT", "5s"),
+  PAYREQ_IDLE_TIMEOUT: duration("PAYREQ_IDLE_TIMEOUT", "120s"),
+  PAYREQ_MAX_CONNECTIONS: z.coerce
+    .number({ error: "PAYREQ_MAX_CONNECTIONS must be a number" })
+    .int("PAYREQ_MAX_CONNECTIONS must be an integer")
+    .min(1, "PAYREQ_MAX_CONNECTIONS must be at least 1")
+    .max(1_000_000, "PAYREQ_MAX_CONNECTIONS must be at most 1000000")
+    .default(1024),
+  PAYREQ_HSTS: flag("PAYREQ_HSTS"),
   PAYREQ_SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "PAYREQ_SMTP_URL must be an smtp:// or smtps:// URL" })
     .optional(),
@@ -97,6 +108,12 @@ export type Config = {
   deliveryTimeoutMs: number;
   idempotencyTtlMs: number;
   demo: boolean;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
+  hsts: boolean;
   smtp?: { url: string; from: string; fromName?: string | undefined } | undefined;
   upstream?: { baseUrl: string; username: string; password: string; timeoutMs: number } | undefined;
   sms?: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
@@ -122,6 +139,14 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       ? (["PAYREQ_UPSTREAM_URL", "PAYREQ_UPSTREAM_USERNAME", "PAYREQ_UPSTREAM_PASSWORD"] as const)
           .filter((name) => !c[name])
           .map((name) => `${name}: required with PAYREQ_BACKEND=upstream`)
+      : []),
+    ...(c.PAYREQ_HEADERS_TIMEOUT > c.PAYREQ_REQUEST_TIMEOUT
+      ? ["PAYREQ_HEADERS_TIMEOUT: must not be longer than PAYREQ_REQUEST_TIMEOUT"]
+      : []),
+    ...(c.PAYREQ_IDLE_TIMEOUT <= c.PAYREQ_DELIVERY_TIMEOUT
+      ? [
+          "PAYREQ_IDLE_TIMEOUT: must be longer than PAYREQ_DELIVERY_TIMEOUT, or a call would lose its connection",
+        ]
       : []),
     ...(c.PAYREQ_SMTP_URL && !c.PAYREQ_EMAIL_FROM
       ? ["PAYREQ_EMAIL_FROM: required with PAYREQ_SMTP_URL"]
@@ -149,6 +174,12 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     deliveryTimeoutMs: c.PAYREQ_DELIVERY_TIMEOUT,
     idempotencyTtlMs: c.PAYREQ_IDEMPOTENCY_TTL,
     demo: c.PAYREQ_DEMO,
+    headersTimeoutMs: c.PAYREQ_HEADERS_TIMEOUT,
+    requestTimeoutMs: c.PAYREQ_REQUEST_TIMEOUT,
+    keepAliveTimeoutMs: c.PAYREQ_KEEP_ALIVE_TIMEOUT,
+    idleTimeoutMs: c.PAYREQ_IDLE_TIMEOUT,
+    maxConnections: c.PAYREQ_MAX_CONNECTIONS,
+    hsts: c.PAYREQ_HSTS,
     upstream:
       c.PAYREQ_BACKEND === "upstream" &&
       c.PAYREQ_UPSTREAM_URL &&

@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { dirname } from "node:path";
 import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
-import { errorItem } from "@payreq/contracts";
+import { type ErrorName, errorItem } from "@payreq/contracts";
 import {
   type Core,
   createCore,
@@ -24,6 +24,8 @@ export type RunningServer = {
   port: number;
   core: Core;
   database: PayreqDatabase;
+  /** Connections open now, refused ones included. */
+  readonly openConnections: number;
   /** Stops accepting, lets in-flight calls finish (up to `graceMs`), then closes the database. */
   shutdown(graceMs?: number): Promise<void>;
 };
@@ -58,35 +60,92 @@ export const buildCore = (
   return { ...core, close: () => notifier.close() };
 };
 
+const rawResponse = (status: string, name: ErrorName, extraHeaders = "") => {
+  const body = JSON.stringify({ errors: [errorItem(name)], warnings: [] });
+  return `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}Connection: close\r\n\r\n${body}`;
+};
+
 /**
  * Requests Node's HTTP parser refuses before the app sees them (conflicting or understated Content-Length, bad
- * chunking, headers over 16 KiB) still get the published envelope, then the connection is closed.
+ * chunking, headers over 16 KiB, headers or body not received in time) still get the published envelope, then
+ * the connection is closed.
  */
 const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex, logger: Logger) => {
   if (!socket.writable || error.code === "ECONNRESET") {
     socket.destroy();
     return;
   }
-  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const name = tooLarge ? "HEADERS_TOO_LARGE" : "MALFORMED_HTTP_REQUEST";
-  const body = JSON.stringify({ errors: [errorItem(name)], warnings: [] });
-  const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
   logger.warn("malformed http request", { code: error.code ?? "unknown" });
-  socket.end(
-    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    socket.end(rawResponse("408 Request Timeout", "REQUEST_TIMEOUT"));
+  } else if (error.code === "HPE_HEADER_OVERFLOW") {
+    socket.end(rawResponse("431 Request Header Fields Too Large", "HEADERS_TOO_LARGE"));
+  } else {
+    socket.end(rawResponse("400 Bad Request", "MALFORMED_HTTP_REQUEST"));
+  }
 };
+
+/** How long a client may take, and how many connections it may hold (see the README's configuration). */
+export type ConnectionLimits = Pick<
+  Config,
+  "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs" | "idleTimeoutMs" | "maxConnections"
+>;
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 120_000,
+  maxConnections: 1024,
+};
+
+/** Connections over the cap get a 503 on their first request; past the headroom Node drops them unread. */
+const DROP_HEADROOM = 64;
+
+const refuseOverCap = (): Response =>
+  new Response(JSON.stringify({ errors: [errorItem("TOO_MANY_CONNECTIONS")], warnings: [] }), {
+    status: 503,
+    headers: {
+      "Content-Type": "application/json",
+      "Retry-After": "1",
+      "Cache-Control": "no-store",
+      Connection: "close",
+    },
+  });
 
 /** Listens on the configured host and port; port 0 picks a free one. */
 export const startServer = async (
   core: Core,
-  config: Pick<Config, "host" | "port">,
+  config: Pick<Config, "host" | "port"> & Partial<ConnectionLimits> & { hsts?: boolean },
 ): Promise<RunningServer> => {
-  const app = createApp({ core });
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config };
+  const app = createApp({ core, hsts: config.hsts });
+  const overCap = new WeakSet<Socket>();
+  let open = 0;
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>
-      resolve(s as Server),
+    const s = serve(
+      {
+        fetch: (request, env) =>
+          overCap.has(env.incoming.socket as Socket) ? refuseOverCap() : app.fetch(request, env),
+        hostname: config.host,
+        port: config.port,
+        serverOptions: {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          // Node checks the two timeouts above on this interval (30 s by default): the bound is only as good as it.
+          connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+        },
+      },
+      () => resolve(s as Server),
     );
+  });
+  server.timeout = limits.idleTimeoutMs;
+  server.maxConnections = limits.maxConnections + DROP_HEADROOM;
+  server.prependListener("connection", (socket: Socket) => {
+    if (open >= limits.maxConnections) overCap.add(socket);
+    open++;
+    socket.once("close", () => open--);
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) =>
     answerClientError(error, socket, core.deps.logger),
@@ -99,6 +158,9 @@ export const startServer = async (
     port,
     core,
     database: core.deps.database,
+    get openConnections() {
+      return open;
+    },
     shutdown(graceMs = 10_000) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

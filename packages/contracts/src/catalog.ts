@@ -349,6 +349,20 @@ export const ERRORS = {
     "The payments platform rejected a call",
     "The payments platform answered with an error; its errors are passed on in errorDescription.",
   ),
+  REQUEST_TIMEOUT: entry(
+    109024,
+    "REQUEST_TIMEOUT",
+    408,
+    "Request not received in time",
+    "The request's headers or body did not arrive within the server's time limit; send the whole request promptly.",
+  ),
+  TOO_MANY_CONNECTIONS: entry(
+    109025,
+    "TOO_MANY_CONNECTIONS",
+    503,
+    "Too many open connections",
+    "The service holds as many connections as it allows; retry after the time given in Retry-After on a new connection.",
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export const WARNINGS = {

@@ -11,13 +11,17 @@ export const runServe = async (config: Config): Promise<number> => {
   const core = buildCore(config, database, logger);
   const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
   const server = await startServer(core, config);
-  const pruneKeys = () =>
-    core.deps.idempotency.prune(config.idempotencyTtlMs).then(
-      (removed) => removed > 0 && logger.info("pruned idempotency keys", { removed }),
-      (error: unknown) => logger.warn("idempotency key pruning failed", { error: String(error) }),
-    );
-  await pruneKeys();
-  const pruning = setInterval(pruneKeys, Math.min(config.idempotencyTtlMs, 3_600_000));
+  const prune = async () => {
+    try {
+      const keys = await core.deps.idempotency.prune(config.idempotencyTtlMs);
+      const failures = await core.authenticator.pruneFailures();
+      if (keys + failures > 0) logger.info("pruned", { idempotencyKeys: keys, loginFailures: failures });
+    } catch (error) {
+      logger.warn("pruning failed", { error: String(error) });
+    }
+  };
+  await prune();
+  const pruning = setInterval(prune, Math.min(config.idempotencyTtlMs, 3_600_000));
   pruning.unref();
   logger.info("listening", {
     url: server.url,

@@ -18,4 +18,8 @@ export type CallState = {
 
 export type AppEnv = { Variables: AppVariables };
 
-export type AppDeps = { core: Core };
+export type AppDeps = {
+  core: Core;
+  /** Send Strict-Transport-Security: set when the service is reached over TLS (PAYREQ_HSTS). */
+  hsts?: boolean | undefined;
+};

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Hono } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { AppDeps, AppEnv } from "../http/env.ts";
+import { DOCS_CSP, pageSecurityHeaders } from "../http/security-headers.ts";
 import { createOpenApiDocument } from "./document.ts";
 
 const ASSETS: Record<string, string> = {
@@ -31,8 +32,11 @@ const PAGE = `<!doctype html>
 const INIT = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true });`;
 
 /** The OpenAPI document and a Swagger UI page whose assets come from this server, not a CDN. */
-export const registerDocsRoutes = (app: Hono<AppEnv>) => {
+export const registerDocsRoutes = (app: Hono<AppEnv>, deps: AppDeps) => {
   const document = createOpenApiDocument();
+  const headers = pageSecurityHeaders(DOCS_CSP, { hsts: deps.hsts ?? false });
+  app.use("/docs", headers);
+  app.use("/docs/*", headers);
   app.get("/openapi.json", (c) => c.json(document));
   app.get("/docs", (c) => c.html(PAGE));
   app.get("/docs/init.js", (c) => c.body(INIT, 200, { "Content-Type": "text/javascript; charset=utf-8" }));

@@ -2,13 +2,17 @@ import { findPaymentPage, formatMoney, type PaymentPage } from "@payreq/core";
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import type { AppDeps, AppEnv } from "../http/env.ts";
+import { PAGE_CSP, pageSecurityHeaders } from "../http/security-headers.ts";
+
+/** Served as a file, not inline, so the page's CSP can refuse every inline style and script. */
+const STYLESHEET = `body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
+.amount{font-size:2rem;font-weight:600}.muted{color:#595959}`;
 
 const layout = (title: string, body: ReturnType<typeof html>) => html`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${title}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
-.amount{font-size:2rem;font-weight:600}.muted{color:#666}</style></head>
+<link rel="stylesheet" href="/pay-assets/page.css"></head>
 <body>${body}</body></html>`;
 
 const summary = (page: PaymentPage) => html`<h1>${page.dealerName}</h1>
@@ -18,7 +22,15 @@ const summary = (page: PaymentPage) => html`<h1>${page.dealerName}</h1>
  * The public side of a payment link: what is owed now. Taking the payment itself belongs to the card
  * processor's hosted page; this service only shows the request and its current amount.
  */
-export const registerPaymentPageRoutes = (app: Hono<AppEnv>, { core }: AppDeps) => {
+export const registerPaymentPageRoutes = (app: Hono<AppEnv>, { core, hsts }: AppDeps) => {
+  const headers = pageSecurityHeaders(PAGE_CSP, { hsts: hsts ?? false });
+  app.use("/pay/*", headers);
+  app.get("/pay-assets/page.css", (c) =>
+    c.body(STYLESHEET, 200, {
+      "Content-Type": "text/css; charset=utf-8",
+      "Cache-Control": "public, max-age=86400",
+    }),
+  );
   const lookup = (token: string) => {
     const page = findPaymentPage(core.deps.database.sqlite, token);
     if (!page) return { status: 404 as const, page: undefined };
@@ -33,8 +45,6 @@ export const registerPaymentPageRoutes = (app: Hono<AppEnv>, { core }: AppDeps) 
     );
 
   app.get("/pay/:token", (c) => {
-    c.header("Cache-Control", "no-store");
-    c.header("Referrer-Policy", "no-referrer");
     const { status, page } = lookup(c.req.param("token"));
     if (!page) return c.html(missing(status as 404 | 410), status);
     const body =
@@ -48,8 +58,6 @@ ${page.attachInvoice ? html`<p><a href="/pay/${c.req.param("token")}/invoice">Vi
   });
 
   app.get("/pay/:token/invoice", (c) => {
-    c.header("Cache-Control", "no-store");
-    c.header("Referrer-Policy", "no-referrer");
     const { status, page } = lookup(c.req.param("token"));
     if (!page) return c.html(missing(status as 404 | 410), status);
     return c.html(

@@ -20,7 +20,7 @@ const setup = async (options: Partial<AuthenticatorOptions> = {}, path = ":memor
   await store.add("dms-sync", "correct horse battery");
   await store.grant("dms-sync", "payment.send.payment.request", "dept-1");
   const auth = createAuthenticator(database, store, clock, { ...DEFAULT_AUTHENTICATOR_OPTIONS, ...options });
-  return { database, store, auth, advance: (ms: number) => (now += ms) };
+  return { database, store, auth, clock, advance: (ms: number) => (now += ms) };
 };
 
 describe("verified-credential cache", () => {
@@ -109,7 +109,7 @@ describe("throttling failed attempts", () => {
   });
 
   it("lets the user in again once the window has passed, and a success clears the count", async () => {
-    const { auth, advance } = await setup({ failuresPerUsername: 3, failureWindowMs: 60_000 });
+    const { auth, advance } = await setup({ failuresPerUsernameAtAddress: 3, failureWindowMs: 60_000 });
     for (let i = 0; i < 3; i++) await auth.authenticate("dms-sync", "wrong password");
     expect(await auth.authenticate("dms-sync", "correct horse battery")).toMatchObject({
       error: "TOO_MANY_ATTEMPTS",
@@ -122,11 +122,93 @@ describe("throttling failed attempts", () => {
     });
   });
 
-  it("still admits a cached good credential while its username is being attacked", async () => {
-    const { auth } = await setup({ failuresPerUsername: 3 });
-    await auth.authenticate("dms-sync", "correct horse battery");
-    for (let i = 0; i < 5; i++) await auth.authenticate("dms-sync", "wrong password");
-    expect(await auth.authenticate("dms-sync", "correct horse battery")).toMatchObject({ ok: true });
+  it("refuses an address for its own failures even with a password verified elsewhere", async () => {
+    const { auth } = await setup({ failuresPerUsernameAtAddress: 3 });
+    expect(await auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).toMatchObject({
+      ok: true,
+    });
+    for (let i = 0; i < 3; i++) await auth.authenticate("dms-sync", "wrong password", "203.0.113.9");
+    expect(await auth.authenticate("dms-sync", "correct horse battery", "203.0.113.9")).toMatchObject({
+      error: "TOO_MANY_ATTEMPTS",
+    });
+    expect(await auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).toMatchObject({
+      ok: true,
+    });
+  });
+});
+
+describe("nobody can lock a dealer out", () => {
+  it("admits the owner from another address after many failures from one address", async () => {
+    const { auth } = await setup();
+    for (let i = 0; i < 15; i++) await auth.authenticate("dms-sync", `guess-${i}`, "203.0.113.9");
+    expect(await auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).toMatchObject({
+      ok: true,
+    });
+    expect(auth.stats.slowed).toBe(0);
+  });
+
+  it("slows, never refuses, the owner's first attempt while the username is attacked from many addresses", async () => {
+    const { auth } = await setup({ slowdownMs: 5 });
+    for (let i = 0; i < 25; i++) await auth.authenticate("dms-sync", `guess-${i}`, `203.0.113.${i}`);
+    expect(auth.stats.hashes).toBe(25);
+    expect(await auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).toMatchObject({
+      ok: true,
+    });
+    expect(auth.stats.slowed).toBe(6);
+  });
+
+  it("refuses every address that failed once the username is under attack, and no other", async () => {
+    const { auth } = await setup({ slowdownMs: 1 });
+    const results = [];
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 50; i++)
+        results.push(await auth.authenticate("dms-sync", `guess-${round}-${i}`, `203.0.113.${i}`));
+    // 20 failures put the username under attack; after that each address gets one failure at most.
+    expect(results.filter((r) => !r.ok && r.error === "WRONG_CREDENTIAL")).toHaveLength(50);
+    expect(results.filter((r) => !r.ok && r.error === "TOO_MANY_ATTEMPTS")).toHaveLength(50);
+    expect(await auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).toMatchObject({
+      ok: true,
+    });
+    const attacker = await auth.authenticate("dms-sync", "correct horse battery", "203.0.113.7");
+    expect(attacker).toMatchObject({ ok: false, error: "TOO_MANY_ATTEMPTS" });
+    expect(attacker.ok === false && "retryAfterSeconds" in attacker && attacker.retryAfterSeconds).toBe(900);
+  });
+
+  it("counts failures in the database, so two processes on one file share them", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "payreq-throttle-")), "auth.db");
+    const first = await setup({ failuresPerUsernameAtAddress: 4 }, path);
+    const options = { ...DEFAULT_AUTHENTICATOR_OPTIONS, failuresPerUsernameAtAddress: 4 };
+    const second = createAuthenticator(first.database, first.store, first.clock, options);
+    const other = openDatabase(path);
+    const otherStore = createCredentialStore(other, first.clock, { scrypt: TEST_SCRYPT });
+    const third = createAuthenticator(other, otherStore, first.clock, options);
+    await first.auth.authenticate("dms-sync", "wrong 1", "203.0.113.9");
+    await second.authenticate("dms-sync", "wrong 2", "203.0.113.9");
+    await third.authenticate("dms-sync", "wrong 3", "203.0.113.9");
+    await third.authenticate("dms-sync", "wrong 4", "203.0.113.9");
+    expect(await first.auth.authenticate("dms-sync", "wrong 5", "203.0.113.9")).toMatchObject({
+      error: "TOO_MANY_ATTEMPTS",
+    });
+    await other.close();
+  });
+
+  it("forgets failures once their window has closed", async () => {
+    const { auth, advance, database } = await setup({ failureWindowMs: 60_000 });
+    for (let i = 0; i < 3; i++) await auth.authenticate("dms-sync", "wrong password", `203.0.113.${i}`);
+    const rows = () =>
+      (database.sqlite.prepare("select count(*) as n from auth_failures").get() as { n: number }).n;
+    expect(rows()).toBe(7);
+    advance(60_001);
+    expect(await auth.pruneFailures()).toBe(7);
+    expect(rows()).toBe(0);
+  });
+
+  it("keeps no address or username in the table", async () => {
+    const { auth, database } = await setup();
+    await auth.authenticate("dms-sync", "wrong password", "203.0.113.9");
+    const dump = JSON.stringify(database.sqlite.prepare("select * from auth_failures").all());
+    expect(dump).not.toContain("203.0.113.9");
+    expect(dump).not.toContain("dms-sync");
   });
 });
 

@@ -2,11 +2,12 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
 import type { CredentialStore } from "./credential-store.ts";
-import { createFailureThrottle } from "./failure-throttle.ts";
+import { createFailureCounters } from "./failure-counters.ts";
+import { createLoginThrottle, type ThrottleLimits } from "./login-throttle.ts";
 import type { Principal } from "./principal.ts";
 import { createSemaphore } from "./semaphore.ts";
 
-export type AuthenticatorOptions = {
+export type AuthenticatorOptions = ThrottleLimits & {
   /** How long a verified credential is trusted without hashing again. */
   cacheTtlMs: number;
   cacheMaxEntries: number;
@@ -14,8 +15,6 @@ export type AuthenticatorOptions = {
   maxConcurrentHashes: number;
   /** Verifications allowed to wait for a hash slot; beyond that the call is refused as busy. */
   maxQueuedHashes: number;
-  failuresPerUsername: number;
-  failuresPerAddress: number;
   failureWindowMs: number;
 };
 
@@ -24,8 +23,10 @@ export const DEFAULT_AUTHENTICATOR_OPTIONS: AuthenticatorOptions = {
   cacheMaxEntries: 10_000,
   maxConcurrentHashes: 2,
   maxQueuedHashes: 32,
-  failuresPerUsername: 10,
   failuresPerAddress: 30,
+  failuresPerUsernameAtAddress: 10,
+  usernameCeiling: 20,
+  slowdownMs: 1000,
   failureWindowMs: 15 * 60_000,
 };
 
@@ -41,7 +42,9 @@ type CacheEntry = { principal: Principal; expiresAt: number };
  * - a verified credential is cached under an HMAC of username and password (keyed per process, so the cache
  *   never holds anything a password could be read from), and each hit is checked against the user's
  *   auth_version, which triggers raise on any change of password, status or grants, from any process;
- * - failed attempts are throttled per username and per client address;
+ * - failed attempts are throttled per client address and per username at an address, in the database so that
+ *   every process counts them (see login-throttle.ts); the throttle is asked before the cache, so an address
+ *   refused for its failures is refused even with a password that was verified elsewhere;
  * - the number of scrypt hashes at once is capped, and so is the queue for them.
  */
 export const createAuthenticator = (
@@ -53,20 +56,11 @@ export const createAuthenticator = (
   const secret = randomBytes(32);
   const cache = new Map<string, CacheEntry>();
   const hashes = createSemaphore(options.maxConcurrentHashes, options.maxQueuedHashes);
-  const byUsername = createFailureThrottle({
-    limit: options.failuresPerUsername,
-    windowMs: options.failureWindowMs,
-    maxKeys: 100_000,
-  });
-  const byAddress = createFailureThrottle({
-    limit: options.failuresPerAddress,
-    windowMs: options.failureWindowMs,
-    maxKeys: 100_000,
-  });
+  const throttle = createLoginThrottle(createFailureCounters(database, options.failureWindowMs), options);
   const currentVersion = database.sqlite.prepare(
     "select auth_version as v, disabled as d from api_users where id = ?",
   );
-  const stats = { cacheHits: 0, hashes: 0, refusedBusy: 0, throttled: 0 };
+  const stats = { cacheHits: 0, hashes: 0, refusedBusy: 0, throttled: 0, slowed: 0 };
 
   const cacheKey = (username: string, password: string) =>
     createHmac("sha256", secret).update(username).update("\0").update(password).digest("base64url");
@@ -94,16 +88,12 @@ export const createAuthenticator = (
     key: string,
     username: string,
     password: string,
-    clientAddress: string | undefined,
-    now: number,
+    address: string,
+    delayMs: number,
   ): Promise<AuthenticationResult> => {
-    const wait = Math.max(
-      byUsername.retryAfterSeconds(username, now),
-      clientAddress ? byAddress.retryAfterSeconds(clientAddress, now) : 0,
-    );
-    if (wait > 0) {
-      stats.throttled++;
-      return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: wait };
+    if (delayMs > 0) {
+      stats.slowed++;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
     if (!(await hashes.acquire())) {
       stats.refusedBusy++;
@@ -118,11 +108,10 @@ export const createAuthenticator = (
     }
     const after = clock.now();
     if (!principal) {
-      byUsername.fail(username, after);
-      if (clientAddress) byAddress.fail(clientAddress, after);
+      await throttle.failed(username, address, after);
       return { ok: false, error: "WRONG_CREDENTIAL" };
     }
-    byUsername.forget(username);
+    await throttle.succeeded(username, address);
     remember(key, principal, after);
     return { ok: true, principal };
   };
@@ -132,12 +121,19 @@ export const createAuthenticator = (
 
   return {
     stats,
+    /** Expired failure counts, for the periodic clean-up. */
+    pruneFailures: () => throttle.prune(clock.now()),
     async authenticate(
       username: string,
       password: string,
-      clientAddress?: string,
+      clientAddress = "unknown",
     ): Promise<AuthenticationResult> {
       const now = clock.now();
+      const decision = await throttle.decide(username, clientAddress, now);
+      if (decision.kind === "refuse") {
+        stats.throttled++;
+        return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: decision.retryAfterSeconds };
+      }
       const key = cacheKey(username, password);
       const cached = fromCache(key, now);
       if (cached) {
@@ -146,7 +142,7 @@ export const createAuthenticator = (
       }
       const pending = inFlight.get(key);
       if (pending) return pending;
-      const verification = verify(key, username, password, clientAddress, now);
+      const verification = verify(key, username, password, clientAddress, decision.delayMs);
       inFlight.set(key, verification);
       try {
         return await verification;

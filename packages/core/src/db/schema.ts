@@ -285,3 +285,13 @@ export const messageTemplates = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.dealerUuid, t.kind] })],
 );
+
+/**
+ * Failed sign-in attempts per throttling key (an address, a username, a username at an address), counted in a
+ * fixed window that starts with the key's first failure. Keys are hashed: the table holds no addresses.
+ */
+export const authFailures = sqliteTable("auth_failures", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: integer("window_start").notNull(),
+});

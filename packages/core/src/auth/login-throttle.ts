@@ -1,0 +1,56 @@
+import { type FailureCount, type FailureCounters, failureKey } from "./failure-counters.ts";
+
+export type ThrottleLimits = {
+  /** Failures from one address, for any usernames, before that address is refused. */
+  failuresPerAddress: number;
+  /** Failures for one username from one address before that pair is refused. */
+  failuresPerUsernameAtAddress: number;
+  /**
+   * Failures for one username from all addresses together before the username counts as under attack: then
+   * every address that has failed for it is refused, and the others wait `slowdownMs` before each check.
+   */
+  usernameCeiling: number;
+  slowdownMs: number;
+};
+
+export type ThrottleDecision =
+  | { kind: "allow"; delayMs: number }
+  | { kind: "refuse"; retryAfterSeconds: number };
+
+/**
+ * Keys failures so that they slow the guesser, not the owner: an address is refused only for its own failures
+ * (in total, or for this username), never for failures made elsewhere; a username under attack from many
+ * addresses costs a correct password from a clean address a delay, never a refusal.
+ */
+export const createLoginThrottle = (counters: FailureCounters, limits: ThrottleLimits) => {
+  const keysOf = (username: string, address: string) =>
+    [
+      failureKey("address", address),
+      failureKey("username", username),
+      failureKey("pair", `${username}\0${address}`),
+    ] as const;
+
+  const retryAfter = (failure: FailureCount | undefined, now: number) =>
+    Math.max(1, Math.ceil(((failure?.windowStart ?? now) + counters.windowMs - now) / 1000));
+
+  return {
+    async decide(username: string, address: string, now: number): Promise<ThrottleDecision> {
+      const keys = keysOf(username, address);
+      const counts = await counters.read(keys, now);
+      const [byAddress, byUsername, byPair] = keys.map((key) => counts.get(key));
+      const attacked = (byUsername?.count ?? 0) >= limits.usernameCeiling;
+      if ((byAddress?.count ?? 0) >= limits.failuresPerAddress)
+        return { kind: "refuse", retryAfterSeconds: retryAfter(byAddress, now) };
+      const pairLimit = attacked ? 1 : limits.failuresPerUsernameAtAddress;
+      if ((byPair?.count ?? 0) >= pairLimit)
+        return { kind: "refuse", retryAfterSeconds: retryAfter(byPair, now) };
+      return { kind: "allow", delayMs: attacked ? limits.slowdownMs : 0 };
+    },
+    failed: (username: string, address: string, now: number) => counters.add(keysOf(username, address), now),
+    /** A success proves the address good for this username; the username's own count stays. */
+    succeeded: (username: string, address: string) => counters.clear(keysOf(username, address)[2]),
+    prune: (now: number) => counters.prune(now),
+  };
+};
+
+export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
