@@ -1,5 +1,9 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  test: { name: "server", include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+  test: {
+    name: "server",
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    globalSetup: ["../../packages/core/test/postgres-global-setup.ts"],
+  },
 });

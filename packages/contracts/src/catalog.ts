@@ -363,6 +363,13 @@ export const ERRORS = {
     "Too many open connections",
     "The service holds as many connections as it allows; retry after the time given in Retry-After on a new connection.",
   ),
+  STORE_UNAVAILABLE: entry(
+    109026,
+    "STORE_UNAVAILABLE",
+    503,
+    "The database is unavailable",
+    "The service could not reach its database; retry after the time given in Retry-After with the same Idempotency-Key.",
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export const WARNINGS = {

@@ -5,19 +5,19 @@ import {
 } from "./auth/authenticator.ts";
 import { createCredentialStore } from "./auth/credential-store.ts";
 import type { ScryptParams } from "./auth/password-hash.ts";
-import type { PayreqDatabase } from "./db/open-database.ts";
 import type { PaymentUrlSettings } from "./embedded/create-payment-request.ts";
 import { createEmbeddedBackend } from "./embedded/embedded-backend.ts";
 import { type Clock, createUuidV7Generator, type IdGenerator, systemClock } from "./ids.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { createOutboxNotifier } from "./notify/outbox-notifier.ts";
 import type { Notifier, PaymentsBackend } from "./ports.ts";
+import type { Store } from "./store/sql.ts";
 import { createIdempotencyStore } from "./send/idempotency.ts";
 import type { CallDeps } from "./send/record-call.ts";
 import { createTemplateStore } from "./send/template-store.ts";
 
 export type CoreOptions = {
-  database: PayreqDatabase;
+  store: Store;
   paymentUrls: PaymentUrlSettings;
   deliveryTimeoutMs?: number;
   clock?: Clock;
@@ -35,33 +35,33 @@ export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 export const createCore = (options: CoreOptions) => {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? createUuidV7Generator(clock);
-  const { database } = options;
+  const { store } = options;
   const backend =
-    options.backend ?? createEmbeddedBackend({ database, clock, ids, paymentUrls: options.paymentUrls });
+    options.backend ?? createEmbeddedBackend({ store, clock, ids, paymentUrls: options.paymentUrls });
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const deps: CallDeps = {
-    database,
+    store,
     backend,
     notifier: options.notifier ?? createOutboxNotifier(ids),
     clock,
     logger: options.logger ?? silentLogger,
     deliveryTimeoutMs,
-    templates: createTemplateStore(database, clock),
-    idempotency: createIdempotencyStore(database, clock, {
+    templates: createTemplateStore(store, clock),
+    idempotency: createIdempotencyStore(store, clock, {
       // A claim outlives the longest call: both channels' timeouts, plus the steps.
       lockMs: Math.max(30_000, 2 * deliveryTimeoutMs + 10_000),
     }),
   };
   const credentials = createCredentialStore(
-    database,
+    store,
     clock,
     options.scrypt ? { scrypt: options.scrypt } : {},
   );
-  const authenticator = createAuthenticator(database, credentials, clock, {
+  const authenticator = createAuthenticator(store, credentials, clock, {
     ...DEFAULT_AUTHENTICATOR_OPTIONS,
     ...options.authentication,
   });
-  return { deps, credentials, authenticator, clock, ids, paymentUrls: options.paymentUrls };
+  return { store, deps, credentials, authenticator, clock, ids, paymentUrls: options.paymentUrls };
 };
 
 export type Core = ReturnType<typeof createCore>;

@@ -1,4 +1,7 @@
-import type { DeliveryResult } from "@payreq/contracts";
+import type { DeliveryResult, SendPaymentRequestBody, WarningItem } from "@payreq/contracts";
+import type { AuditTrail } from "./audit/audit-trail.ts";
+import type { Prepared } from "./send/prepare.ts";
+import type { Sql } from "./store/sql.ts";
 
 export type Department = { uuid: string; name: string; dealerUuid: string; dealerName: string };
 
@@ -98,29 +101,62 @@ export type DeliveryRecord = {
   segments?: number | undefined;
 };
 
-/** The payments platform: orders, invoices and payment requests (embedded SQLite, or a real upstream over HTTP). */
-export type PaymentsBackend = {
-  /** Runs steps 1–3 so that either all of their writes happen or none. */
-  atomically<T>(work: () => Promise<T>): Promise<T>;
+type BackendBase = {
   getDepartment(departmentUuid: string): Promise<Department | undefined>;
   /** Step 1: the order named by orderUuid, or the department's order with (orderType, orderNumber), created if none. */
   resolveOrder(request: OrderRequest): Promise<ResolvedOrder>;
   /** Step 2: the order's open invoice, brought up to date with `fields`, or a new one. */
   ensureOpenInvoice(order: Order, fields: InvoiceFields): Promise<EnsuredInvoice>;
-  /** Step 3: a payment request with a public, unguessable payment URL. */
-  createPaymentRequest(input: {
-    invoice: Invoice;
-    flags: PaymentRequestFlags;
-    requestId: string;
-  }): Promise<CreatedPaymentRequest>;
-  /** Records the per-channel results and the messages handed to the notifier. */
-  recordDelivery(input: {
-    paymentRequestUuid: string;
-    textResult?: DeliveryResult | undefined;
-    emailResult?: DeliveryResult | undefined;
-    messages: DeliveryRecord[];
-  }): Promise<void>;
 };
+
+/** Writes that must commit together with others of the same call (a key's recovery point, the audit row). */
+export type Alongside<T> = (tx: Sql, value: T) => Promise<void>;
+
+/** The platform in the service's own store: steps 1–3 in one transaction, delivery by the service. */
+export type EmbeddedBackend = BackendBase & {
+  readonly kind: "embedded";
+  /** Steps 1–3 in one transaction, timed on `trail`; `alongside` runs in the same transaction. */
+  prepare(
+    input: { department: Department; body: SendPaymentRequestBody; requestId: string },
+    trail: AuditTrail,
+    alongside?: Alongside<Prepared>,
+  ): Promise<Prepared>;
+  /** Step 3 alone, for an open invoice of the department (the v4 payment request endpoint). */
+  prepareForInvoice(
+    input: { department: Department; invoice: Invoice; flags: PaymentRequestFlags; requestId: string },
+    alongside?: Alongside<Prepared>,
+  ): Promise<Prepared>;
+  /** The per-channel results and the messages handed to the notifier, inside the call's last transaction. */
+  recordDelivery(
+    tx: Sql,
+    input: {
+      paymentRequestUuid: string;
+      textResult?: DeliveryResult | undefined;
+      emailResult?: DeliveryResult | undefined;
+      messages: DeliveryRecord[];
+    },
+  ): Promise<void>;
+};
+
+export type RemoteSendResult = {
+  paymentRequest: CreatedPaymentRequest;
+  textSent?: DeliveryResult | undefined;
+  emailSent?: DeliveryResult | undefined;
+  warnings: WarningItem[];
+};
+
+/** A payments platform over HTTP that creates the payment request and delivers it itself: steps 3 and 4 are one call. */
+export type RemoteDeliveryBackend = BackendBase & {
+  readonly kind: "upstream";
+  sendRemotely(input: {
+    invoice: Invoice;
+    body: SendPaymentRequestBody;
+    idempotencyKey: string;
+  }): Promise<RemoteSendResult>;
+};
+
+/** The payments platform: orders, invoices and payment requests. */
+export type PaymentsBackend = EmbeddedBackend | RemoteDeliveryBackend;
 
 export type TextMessage = { to: string; body: string };
 export type EmailMessage = {

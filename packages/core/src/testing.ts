@@ -1,7 +1,8 @@
 import type { ScryptParams } from "./auth/password-hash.ts";
 import type { Principal } from "./auth/principal.ts";
 import { type CoreOptions, createCore } from "./create-core.ts";
-import { openDatabase } from "./db/open-database.ts";
+import type { Store } from "./store/sql.ts";
+import { openSqliteStore } from "./store/sqlite/open-sqlite.ts";
 import { type DemoCredential, seedDemo } from "./demo/seed-demo.ts";
 
 /** Cheap hashing for tests only; production uses DEFAULT_SCRYPT. */
@@ -9,20 +10,18 @@ export const TEST_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
 
 export const TEST_PAYMENT_URLS = { baseUrl: "https://pay.example.test/p", ttlMs: 7 * 24 * 3600 * 1000 };
 
-/** A fresh in-memory database with the demo data, and the core wired on it. */
-export const createTestCore = async (
-  options: Partial<Omit<CoreOptions, "database">> & { path?: string } = {},
-) => {
-  const database = openDatabase(options.path ?? ":memory:");
-  const core = createCore({ paymentUrls: TEST_PAYMENT_URLS, scrypt: TEST_SCRYPT, ...options, database });
-  const demo = await seedDemo(database, core.credentials, core.clock);
+/** The demo data on a fresh store (an in-memory SQLite database unless one is given), and the core wired on it. */
+export const createTestCore = async (options: Partial<Omit<CoreOptions, "store">> & { store?: Store } = {}) => {
+  const store = options.store ?? openSqliteStore(":memory:");
+  const core = createCore({ paymentUrls: TEST_PAYMENT_URLS, scrypt: TEST_SCRYPT, ...options, store });
+  const demo = await seedDemo(store, core.credentials, core.clock);
   if (!demo) throw new Error("the test database already held data");
   const principalOf = async (credential: DemoCredential): Promise<Principal> => {
     const principal = await core.credentials.verify(credential.username, credential.password);
     if (!principal) throw new Error(`demo credential ${credential.username} does not verify`);
     return principal;
   };
-  return { ...core, database, demo, principalOf };
+  return { ...core, demo, principalOf };
 };
 
 let counter = 0;

@@ -1,5 +1,5 @@
 import { type AuditColumns, appendToChain } from "../src/audit/hash-chain.ts";
-import type { PayreqDatabase } from "../src/db/open-database.ts";
+import type { Store } from "../src/store/sql.ts";
 
 export type Columns = Omit<AuditColumns, "seq" | "recorded_at" | "prev_hash">;
 
@@ -37,10 +37,10 @@ export const auditColumns = (overrides: Partial<Columns> = {}): Columns => {
   };
 };
 
-/** Appends rows straight to the chain, each recorded at `at` (default now). */
-export const appendRows = (database: PayreqDatabase, rows: Partial<Columns>[], at = Date.now()) => {
-  const insert = database.sqlite.transaction(() =>
-    rows.map((row) => appendToChain(database.sqlite, auditColumns(row), at)),
-  );
-  return insert.immediate();
-};
+/** Appends rows straight to the chain in one transaction, each recorded at `at` (default now). */
+export const appendRows = (store: Store, rows: Partial<Columns>[], at = Date.now()) =>
+  store.transaction(async (tx) => {
+    const appended = [];
+    for (const row of rows) appended.push(await appendToChain(store, tx, auditColumns(row), at));
+    return appended;
+  });

@@ -1,5 +1,12 @@
-import type { TimelineEntry } from "../db/schema.ts";
 import type { Clock } from "../ids.ts";
+
+export type TimelineEntry = {
+  step: string;
+  atMs: number;
+  durationMs: number;
+  result: string;
+  detail?: string;
+};
 
 export type Transport = "rest" | "trpc" | "upstream-api" | "cli";
 

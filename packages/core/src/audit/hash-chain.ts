@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type Database from "better-sqlite3";
+import type { Sql, Store } from "../store/sql.ts";
 
 /** The audit_log columns, as stored (JSON columns as their text). */
 export type AuditColumns = {
@@ -76,55 +76,42 @@ export const hashAuditRow = (row: AuditColumns): string =>
 
 type ChainHead = { seq: number; hash: string; recordedAt: number };
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+const INSERT = `insert into audit_log (${COLUMNS.join(", ")}, row_hash) values (${COLUMNS.map(() => "?").join(", ")}, ?)`;
 
-const prepare = (sqlite: Database.Database) => ({
-  lastRow: sqlite.prepare(
-    "select seq, row_hash as hash, recorded_at as recordedAt from audit_log order by seq desc limit 1",
-  ),
-  lastSeq: sqlite.prepare("select seq from sqlite_sequence where name = 'audit_log'"),
-  lastAnchor: sqlite.prepare("select prev_hash as hash from audit_chain_anchors order by id desc limit 1"),
-  insert: sqlite.prepare(
-    `insert into audit_log (${COLUMNS.join(", ")}, row_hash) values (${COLUMNS.map((c) => `@${c}`).join(", ")}, @row_hash)`,
-  ),
-});
-
-const statementsFor = (sqlite: Database.Database) => {
-  let s = statements.get(sqlite);
-  if (!s) {
-    s = prepare(sqlite);
-    statements.set(sqlite, s);
-  }
-  return s;
-};
-
-/** The newest row, or where the chain starts when every row has been pruned. */
-const chainHead = (sqlite: Database.Database): ChainHead => {
-  const s = statementsFor(sqlite);
-  const last = s.lastRow.get() as ChainHead | undefined;
+/** The newest row, or where the chain starts when every row has been pruned (or none was ever written). */
+export const chainHead = async (sql: Sql): Promise<ChainHead> => {
+  const last = await sql.get<ChainHead>(
+    `select seq, row_hash as hash, recorded_at as "recordedAt" from audit_log order by seq desc limit 1`,
+  );
   if (last) return last;
-  const seq = (s.lastSeq.get() as { seq: number } | undefined)?.seq ?? 0;
-  const anchor = s.lastAnchor.get() as { hash: string } | undefined;
-  return { seq, hash: anchor?.hash ?? GENESIS_HASH, recordedAt: 0 };
+  const anchor = await sql.get<{ firstSeq: number; hash: string }>(
+    `select first_seq as "firstSeq", prev_hash as hash from audit_chain_anchors order by id desc limit 1`,
+  );
+  return anchor
+    ? { seq: anchor.firstSeq - 1, hash: anchor.hash, recordedAt: 0 }
+    : { seq: 0, hash: GENESIS_HASH, recordedAt: 0 };
 };
 
 /**
- * Appends a row linked to the newest one. Runs inside the write transaction, which holds the database's write
- * lock, so the head it reads is the head it extends even with several processes on one file.
+ * Appends a row linked to the newest one, inside the caller's transaction. The store's chain lock (SQLite's write
+ * lock; an advisory lock on PostgreSQL) is held from here to the commit, so the head read is the head extended,
+ * whichever process appends.
  */
-export const appendToChain = (
-  sqlite: Database.Database,
+export const appendToChain = async (
+  store: Pick<Store, "lockAuditChain">,
+  tx: Sql,
   columns: Omit<AuditColumns, "seq" | "recorded_at" | "prev_hash">,
   now: number,
-): AuditColumns & { row_hash: string } => {
-  const head = chainHead(sqlite);
+): Promise<AuditColumns & { row_hash: string }> => {
+  await store.lockAuditChain(tx);
+  const head = await chainHead(tx);
   const row: AuditColumns = {
     ...columns,
     seq: head.seq + 1,
     recorded_at: Math.max(now, head.recordedAt),
     prev_hash: head.hash,
   };
-  const stored = { ...row, row_hash: hashAuditRow(row) };
-  statementsFor(sqlite).insert.run(stored);
-  return stored;
+  const rowHash = hashAuditRow(row);
+  await tx.run(INSERT, [...COLUMNS.map((column) => row[column]), rowHash]);
+  return { ...row, row_hash: rowHash };
 };

@@ -8,8 +8,9 @@ import {
   type AuditStatsResponse,
   findErrorEntry,
 } from "@payreq/contracts";
-import type Database from "better-sqlite3";
 import { PayreqError } from "../errors.ts";
+import { dialectOf } from "../store/dialect.ts";
+import type { Dialect, Sql, SqlParam } from "../store/sql.ts";
 import type { AuditColumns } from "./hash-chain.ts";
 
 /** The departments a caller may read: every one, or a list. */
@@ -73,7 +74,10 @@ const decodeCursor = (cursor: string): number => {
   return Number(seq);
 };
 
-type Where = { clauses: string[]; params: unknown[] };
+type Where = { clauses: string[]; params: SqlParam[] };
+
+/** The audit log as read: the store's reads and its dialect. */
+export type AuditSource = { sql: Sql; dialect: Dialect };
 
 /** Department visibility: a filter the caller may not read is refused; without `*` only held departments are seen. */
 const restrictDepartments = (where: Where, access: AuditAccess, departmentUuid: string | undefined) => {
@@ -92,19 +96,21 @@ const restrictDepartments = (where: Where, access: AuditAccess, departmentUuid: 
  * A time range as a seq range: recorded_at never decreases with seq, so each bound is one index lookup and
  * every other filter keeps walking its own (column, seq) index.
  */
-const restrictTime = (sqlite: Database.Database, where: Where, since?: string, until?: string): boolean => {
+const restrictTime = async (sql: Sql, where: Where, since?: string, until?: string): Promise<boolean> => {
   if (since !== undefined) {
-    const first = sqlite
-      .prepare("select seq from audit_log where recorded_at >= ? order by recorded_at, seq limit 1")
-      .get(Date.parse(since)) as { seq: number } | undefined;
+    const first = await sql.get<{ seq: number }>(
+      "select seq from audit_log where recorded_at >= ? order by recorded_at, seq limit 1",
+      [Date.parse(since)],
+    );
     if (!first) return false;
     where.clauses.push("seq >= ?");
     where.params.push(first.seq);
   }
   if (until !== undefined) {
-    const last = sqlite
-      .prepare("select seq from audit_log where recorded_at <= ? order by recorded_at desc, seq desc limit 1")
-      .get(Date.parse(until)) as { seq: number } | undefined;
+    const last = await sql.get<{ seq: number }>(
+      "select seq from audit_log where recorded_at <= ? order by recorded_at desc, seq desc limit 1",
+      [Date.parse(until)],
+    );
     if (!last) return false;
     where.clauses.push("seq <= ?");
     where.params.push(last.seq);
@@ -145,20 +151,20 @@ const INDEX_PREFERENCE = [
   ["outcome", "audit_outcome"],
 ] as const;
 
-const indexFor = (query: AuditListQuery) => {
+const indexFor = (dialect: Dialect, query: AuditListQuery) => {
   const chosen = INDEX_PREFERENCE.find(([field]) => query[field] !== undefined);
-  return chosen ? `indexed by ${chosen[1]}` : "";
+  return chosen ? dialectOf(dialect).indexedBy(chosen[1]) : "";
 };
 
 /** Newest first; the cursor is the last seq seen, so rows written meanwhile never shift a page. */
-export const listAuditRecords = (
-  sqlite: Database.Database,
+export const listAuditRecords = async (
+  { sql, dialect }: AuditSource,
   access: AuditAccess,
   query: AuditListQuery,
-): AuditListResponse => {
+): Promise<AuditListResponse> => {
   const where: Where = { clauses: [], params: [] };
   restrictDepartments(where, access, query.departmentUuid);
-  if (!restrictTime(sqlite, where, query.since, query.until)) return { records: [], nextCursor: null };
+  if (!(await restrictTime(sql, where, query.since, query.until))) return { records: [], nextCursor: null };
   for (const [field, column] of EQUALITY_FILTERS) {
     const value = query[field];
     if (value !== undefined) {
@@ -171,9 +177,10 @@ export const listAuditRecords = (
     where.params.push(decodeCursor(query.cursor));
   }
   const limit = query.limit ?? AUDIT_PAGE_DEFAULT;
-  const rows = sqlite
-    .prepare(`select * from audit_log ${indexFor(query)} ${sqlOf(where)} order by seq desc limit ?`)
-    .all(...where.params, limit + 1) as StoredRow[];
+  const rows = await sql.all<StoredRow>(
+    `select * from audit_log ${indexFor(dialect, query)} ${sqlOf(where)} order by seq desc limit ?`,
+    [...where.params, limit + 1],
+  );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -183,14 +190,12 @@ export const listAuditRecords = (
 };
 
 /** One record with its timeline, request and response. */
-export const getAuditRecord = (
-  sqlite: Database.Database,
+export const getAuditRecord = async (
+  { sql }: AuditSource,
   access: AuditAccess,
   requestId: string,
-): AuditRecord => {
-  const row = sqlite.prepare("select * from audit_log where request_id = ?").get(requestId) as
-    | StoredRow
-    | undefined;
+): Promise<AuditRecord> => {
+  const row = await sql.get<StoredRow>("select * from audit_log where request_id = ?", [requestId]);
   if (!row) throw new PayreqError("AUDIT_RECORD_NOT_FOUND");
   if (access !== "*" && (row.department_uuid === null || !access.includes(row.department_uuid)))
     throw forbidden();
@@ -198,31 +203,30 @@ export const getAuditRecord = (
 };
 
 /** Counts by outcome per department per day (UTC), and the most frequent error codes, over a range. */
-export const auditStats = (
-  sqlite: Database.Database,
+export const auditStats = async (
+  { sql, dialect }: AuditSource,
   access: AuditAccess,
   query: AuditStatsQuery,
-): AuditStatsResponse => {
+): Promise<AuditStatsResponse> => {
   const where: Where = { clauses: [], params: [] };
   restrictDepartments(where, access, query.departmentUuid);
   const empty = { since: query.since ?? null, until: query.until ?? null, days: [], topErrorCodes: [] };
-  if (!restrictTime(sqlite, where, query.since, query.until)) return empty;
-  const days = sqlite
-    .prepare(
-      `select date(recorded_at / 1000, 'unixepoch') as day, department_uuid as departmentUuid,
-              sum(outcome = 'SUCCESS') as success, sum(outcome = 'REJECTED') as rejected,
-              sum(outcome = 'FAILED') as failed, count(*) as total
-       from audit_log ${sqlOf(where)}
-       group by day, department_uuid order by day desc, department_uuid`,
-    )
-    .all(...where.params) as AuditStatsResponse["days"];
+  if (!(await restrictTime(sql, where, query.since, query.until))) return empty;
+  const count = (outcome: string) => `sum(case when outcome = '${outcome}' then 1 else 0 end)`;
+  const day = dialectOf(dialect).dayOf("recorded_at");
+  const days = await sql.all<AuditStatsResponse["days"][number]>(
+    `select ${day} as day, department_uuid as "departmentUuid", ${count("SUCCESS")} as success,
+            ${count("REJECTED")} as rejected, ${count("FAILED")} as failed, count(*) as total
+     from audit_log ${sqlOf(where)}
+     group by ${day}, department_uuid order by day desc, department_uuid`,
+    where.params,
+  );
   const errorWhere = { clauses: [...where.clauses, "error_code is not null"], params: where.params };
-  const top = sqlite
-    .prepare(
-      `select error_code as errorCode, count(*) as count from audit_log ${sqlOf(errorWhere)}
-       group by error_code order by count desc, error_code limit ?`,
-    )
-    .all(...errorWhere.params, query.topErrors ?? 10) as { errorCode: number; count: number }[];
+  const top = await sql.all<{ errorCode: number; count: number }>(
+    `select error_code as "errorCode", count(*) as count from audit_log ${sqlOf(errorWhere)}
+     group by error_code order by count desc, error_code limit ?`,
+    [...errorWhere.params, query.topErrors ?? 10],
+  );
   return {
     since: empty.since,
     until: empty.until,

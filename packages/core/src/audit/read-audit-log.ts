@@ -9,21 +9,26 @@ import {
   Scopes,
   toRequestErrors,
 } from "@payreq/contracts";
-import type Database from "better-sqlite3";
 import type * as z from "zod";
 import { departmentsWithScope, type Principal } from "../auth/principal.ts";
 import { PayreqError } from "../errors.ts";
-import { type AuditAccess, auditStats, getAuditRecord, listAuditRecords } from "./query-audit.ts";
+import {
+  type AuditAccess,
+  type AuditSource,
+  auditStats,
+  getAuditRecord,
+  listAuditRecords,
+} from "./query-audit.ts";
 
 export type ReadResult<T> = { status: 200; body: T } | { status: number; body: ErrorEnvelope };
 
 /** Validates the query, works out which departments the caller may read, runs the read; refusals in the envelope. */
-const read = <S extends z.ZodType, T>(
+const read = async <S extends z.ZodType, T>(
   schema: S,
   input: unknown,
   principal: Principal,
-  run: (access: AuditAccess, query: z.infer<S>) => T,
-): ReadResult<T> => {
+  run: (access: AuditAccess, query: z.infer<S>) => Promise<T>,
+): Promise<ReadResult<T>> => {
   const parsed = schema.safeParse(input);
   if (!parsed.success) return { status: 400, body: { errors: toRequestErrors(parsed.error), warnings: [] } };
   const access = departmentsWithScope(principal, Scopes.auditRead);
@@ -33,7 +38,7 @@ const read = <S extends z.ZodType, T>(
         description: "The credential does not hold payment.audit.read.",
       });
     }
-    return { status: 200, body: run(access, parsed.data) };
+    return { status: 200, body: await run(access, parsed.data) };
   } catch (error) {
     if (error instanceof PayreqError)
       return { status: error.status, body: { errors: [error.item], warnings: [] } };
@@ -42,25 +47,25 @@ const read = <S extends z.ZodType, T>(
 };
 
 export const readAuditList = (
-  sqlite: Database.Database,
+  source: AuditSource,
   principal: Principal,
   input: unknown,
-): ReadResult<AuditListResponse> =>
-  read(AuditListQuery, input, principal, (access, query) => listAuditRecords(sqlite, access, query));
+): Promise<ReadResult<AuditListResponse>> =>
+  read(AuditListQuery, input, principal, (access, query) => listAuditRecords(source, access, query));
 
 export const readAuditRecord = (
-  sqlite: Database.Database,
+  source: AuditSource,
   principal: Principal,
   input: unknown,
-): ReadResult<AuditRecord> =>
-  read(AuditGetQuery, input, principal, (access, query) => getAuditRecord(sqlite, access, query.requestId));
+): Promise<ReadResult<AuditRecord>> =>
+  read(AuditGetQuery, input, principal, (access, query) => getAuditRecord(source, access, query.requestId));
 
 export const readAuditStats = (
-  sqlite: Database.Database,
+  source: AuditSource,
   principal: Principal,
   input: unknown,
-): ReadResult<AuditStatsResponse> =>
-  read(AuditStatsQuery, input, principal, (access, query) => auditStats(sqlite, access, query));
+): Promise<ReadResult<AuditStatsResponse>> =>
+  read(AuditStatsQuery, input, principal, (access, query) => auditStats(source, access, query));
 
 /** A refusal of a read is audited like a refused send; a successful read is not. */
 export const isAuditedRefusal = (status: number) => status === 401 || status === 403 || status === 429;

@@ -1,7 +1,7 @@
 import { type ErrorEnvelope, IdempotencyKey, type SendPaymentRequestResponse } from "@payreq/contracts";
-import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
 import { redactPersonalData } from "../redact.ts";
+import type { Sql, Store } from "../store/sql.ts";
 import type { AuditTrail, CallMeta } from "./audit-trail.ts";
 import { type AuditColumns, appendToChain } from "./hash-chain.ts";
 
@@ -68,7 +68,12 @@ export const toAuditColumns = (
   };
 };
 
-/** Appends the call's row to the chain; call it inside a write-queue turn. */
-export const insertAuditRow = (database: PayreqDatabase, entry: AuditEntry, clock: Clock): void => {
-  appendToChain(database.sqlite, toAuditColumns(entry, clock), clock.now());
+/** Appends the call's row to the chain, inside the caller's transaction. */
+export const insertAuditRow = async (
+  store: Store,
+  tx: Sql,
+  entry: AuditEntry,
+  clock: Clock,
+): Promise<void> => {
+  await appendToChain(store, tx, toAuditColumns(entry, clock), clock.now());
 };

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
+import type { Store } from "../store/sql.ts";
 import type { CredentialStore } from "./credential-store.ts";
 import { createFailureCounters } from "./failure-counters.ts";
 import { createLoginThrottle, type ThrottleLimits } from "./login-throttle.ts";
@@ -48,7 +48,7 @@ type CacheEntry = { principal: Principal; expiresAt: number };
  * - the number of scrypt hashes at once is capped, and so is the queue for them.
  */
 export const createAuthenticator = (
-  database: PayreqDatabase,
+  store: Store,
   credentials: CredentialStore,
   clock: Clock,
   options: AuthenticatorOptions = DEFAULT_AUTHENTICATOR_OPTIONS,
@@ -56,19 +56,16 @@ export const createAuthenticator = (
   const secret = randomBytes(32);
   const cache = new Map<string, CacheEntry>();
   const hashes = createSemaphore(options.maxConcurrentHashes, options.maxQueuedHashes);
-  const throttle = createLoginThrottle(createFailureCounters(database, options.failureWindowMs), options);
-  const currentVersion = database.sqlite.prepare(
-    "select auth_version as v, disabled as d from api_users where id = ?",
-  );
+  const throttle = createLoginThrottle(createFailureCounters(store, options.failureWindowMs), options);
   const stats = { cacheHits: 0, hashes: 0, refusedBusy: 0, throttled: 0, slowed: 0 };
 
   const cacheKey = (username: string, password: string) =>
     createHmac("sha256", secret).update(username).update("\0").update(password).digest("base64url");
 
-  const fromCache = (key: string, now: number): Principal | undefined => {
+  const fromCache = async (key: string, now: number): Promise<Principal | undefined> => {
     const entry = cache.get(key);
     if (!entry) return undefined;
-    const current = currentVersion.get(entry.principal.userId) as { v: number; d: number } | undefined;
+    const current = await credentials.currentVersion(entry.principal.userId);
     if (entry.expiresAt <= now || !current || current.d === 1 || current.v !== entry.principal.authVersion) {
       cache.delete(key);
       return undefined;
@@ -135,7 +132,7 @@ export const createAuthenticator = (
         return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: decision.retryAfterSeconds };
       }
       const key = cacheKey(username, password);
-      const cached = fromCache(key, now);
+      const cached = await fromCache(key, now);
       if (cached) {
         stats.cacheHits++;
         return { ok: true, principal: cached };

@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { openDatabase } from "../db/open-database.ts";
+import { openTestStore, TEST_STORES, type TestStoreKind } from "../../test/test-stores.ts";
 import { systemClock } from "../ids.ts";
 import { TEST_SCRYPT } from "../testing.ts";
 import { CredentialError, createCredentialStore } from "./credential-store.ts";
@@ -11,27 +11,27 @@ vi.mock("node:crypto", async (importOriginal) => {
   return { ...original, scrypt: vi.fn(original.scrypt) };
 });
 
-const setup = async () => {
-  const database = openDatabase(":memory:");
+const setupOn = async (kind: TestStoreKind) => {
+  const database = await openTestStore(kind);
   const store = createCredentialStore(database, systemClock, { scrypt: TEST_SCRYPT });
   await store.add("dms-sync", "correct horse battery");
   await store.grant("dms-sync", "payment.send.payment.request", "dept-1");
-  const version = () =>
+  const version = async () =>
     (
-      database.sqlite
-        .prepare("select auth_version as v from api_users where username = 'dms-sync'")
-        .get() as { v: number }
-    ).v;
+      await database.sql.get<{ v: number }>(
+        "select auth_version as v from api_users where username = 'dms-sync'",
+      )
+    )?.v;
   return { database, store, version };
 };
 
-describe("credential store", () => {
+describe.each(TEST_STORES)("credential store on %s", (kind) => {
+  const setup = () => setupOn(kind);
+
   it("stores a salted scrypt hash, never the password", async () => {
     const { database, store } = await setup();
     await store.add("other", "correct horse battery");
-    const rows = database.sqlite.prepare("select password_hash from api_users").all() as {
-      password_hash: string;
-    }[];
+    const rows = await database.sql.all<{ password_hash: string }>("select password_hash from api_users");
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row.password_hash).toMatch(/^scrypt\$\d+\$8\$\d+\$/);
@@ -93,14 +93,14 @@ describe("credential store", () => {
       ["disable", () => store.disable("dms-sync")],
     ];
     for (const [name, step] of steps) {
-      const before = version();
+      const before = (await version()) ?? 0;
       await step();
-      expect(version(), name).toBe(before + 1);
+      expect(await version(), name).toBe(before + 1);
     }
-    const before = version();
+    const before = await version();
     await store.verify("dms-sync", "a brand new password");
     await store.add("someone-else", "another long password");
-    expect(version()).toBe(before);
+    expect(await version()).toBe(before);
   });
 
   it.each([

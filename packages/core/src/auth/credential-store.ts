@@ -1,8 +1,6 @@
 import { ALL_SCOPES, ANY_DEPARTMENT, IDENTIFIER_PATTERN } from "@payreq/contracts";
-import { and, eq } from "drizzle-orm";
-import type { PayreqDatabase } from "../db/open-database.ts";
-import { apiGrants, apiUsers } from "../db/schema.ts";
 import type { Clock } from "../ids.ts";
+import type { Sql, Store } from "../store/sql.ts";
 import { DEFAULT_SCRYPT, hashPassword, type ScryptParams, verifyPassword } from "./password-hash.ts";
 import type { Grant, Principal } from "./principal.ts";
 
@@ -14,32 +12,43 @@ export class CredentialError extends Error {}
 
 export type CredentialStore = ReturnType<typeof createCredentialStore>;
 
+type UserRow = {
+  id: number;
+  username: string;
+  passwordHash: string;
+  disabled: number;
+  authVersion: number;
+  createdAt: number;
+};
+
+const USER_COLUMNS = `id, username, password_hash as "passwordHash", disabled, auth_version as "authVersion",
+  created_at as "createdAt"`;
+
 /** API users with salted scrypt hashes and (scope, department) grants. */
 export const createCredentialStore = (
-  database: PayreqDatabase,
+  store: Store,
   clock: Clock,
   options: { scrypt?: ScryptParams } = {},
 ) => {
-  const { db } = database;
   const params = options.scrypt ?? DEFAULT_SCRYPT;
   // Unknown users are checked against this hash, so they cost the same work as a wrong password.
   const dummyHash = hashPassword("payreq-dummy-password", params);
 
-  const findUser = (username: string) =>
-    db.select().from(apiUsers).where(eq(apiUsers.username, username)).get();
+  const findUser = (sql: Sql, username: string) =>
+    sql.get<UserRow>(`select ${USER_COLUMNS} from api_users where username = ?`, [username]);
 
-  const requireUser = (username: string) => {
-    const user = findUser(username);
+  const requireUser = async (sql: Sql, username: string) => {
+    const user = await findUser(sql, username);
     if (!user) throw new CredentialError(`no credential named ${username}`);
     return user;
   };
 
-  const grantsOf = (userId: number): Grant[] =>
-    db
-      .select({ scope: apiGrants.scope, departmentUuid: apiGrants.departmentUuid })
-      .from(apiGrants)
-      .where(eq(apiGrants.userId, userId))
-      .all();
+  const grantsOf = (sql: Sql, userId: number): Promise<Grant[]> =>
+    sql.all<Grant>(
+      `select scope, department_uuid as "departmentUuid" from api_grants where user_id = ?
+       order by scope, department_uuid`,
+      [userId],
+    );
 
   return {
     async add(username: string, password: string): Promise<void> {
@@ -47,25 +56,33 @@ export const createCredentialStore = (
         throw new CredentialError("username must be 1-64 characters of A-Z a-z 0-9 . _ @ -");
       }
       if (password.length < 12) throw new CredentialError("password must be at least 12 characters");
-      if (findUser(username)) throw new CredentialError(`a credential named ${username} already exists`);
       const passwordHash = await hashPassword(password, params);
       const now = clock.now();
-      await database.writes.run(() =>
-        db.insert(apiUsers).values({ username, passwordHash, createdAt: now, updatedAt: now }).run(),
+      const added = await store.transaction(
+        async (tx) =>
+          (
+            await tx.run(
+              `insert into api_users (username, password_hash, created_at, updated_at) values (?, ?, ?, ?)
+               on conflict (username) do nothing`,
+              [username, passwordHash, now, now],
+            )
+          ).changes,
       );
+      if (added === 0) throw new CredentialError(`a credential named ${username} already exists`);
     },
 
     async setPassword(username: string, password: string): Promise<void> {
       if (password.length < 12) throw new CredentialError("password must be at least 12 characters");
-      const user = requireUser(username);
+      await requireUser(store.sql, username);
       const passwordHash = await hashPassword(password, params);
-      await database.writes.run(() =>
-        db
-          .update(apiUsers)
-          .set({ passwordHash, updatedAt: clock.now() })
-          .where(eq(apiUsers.id, user.id))
-          .run(),
-      );
+      await store.transaction(async (tx) => {
+        const user = await requireUser(tx, username);
+        await tx.run("update api_users set password_hash = ?, updated_at = ? where id = ?", [
+          passwordHash,
+          clock.now(),
+          user.id,
+        ]);
+      });
     },
 
     async grant(username: string, scope: string, departmentUuid: string): Promise<void> {
@@ -75,65 +92,65 @@ export const createCredentialStore = (
       if (departmentUuid !== ANY_DEPARTMENT && !IDENTIFIER_PATTERN.test(departmentUuid)) {
         throw new CredentialError("department must be a department uuid or *");
       }
-      const user = requireUser(username);
-      await database.writes.run(() =>
-        db.insert(apiGrants).values({ userId: user.id, scope, departmentUuid }).onConflictDoNothing().run(),
-      );
+      await store.transaction(async (tx) => {
+        const user = await requireUser(tx, username);
+        await tx.run(
+          `insert into api_grants (user_id, scope, department_uuid) values (?, ?, ?)
+           on conflict (user_id, scope, department_uuid) do nothing`,
+          [user.id, scope, departmentUuid],
+        );
+      });
     },
 
-    async revoke(username: string, scope: string, departmentUuid: string): Promise<boolean> {
-      const user = requireUser(username);
-      const result = await database.writes.run(() =>
-        db
-          .delete(apiGrants)
-          .where(
-            and(
-              eq(apiGrants.userId, user.id),
-              eq(apiGrants.scope, scope),
-              eq(apiGrants.departmentUuid, departmentUuid),
-            ),
-          )
-          .run(),
-      );
-      return result.changes > 0;
-    },
+    revoke: (username: string, scope: string, departmentUuid: string): Promise<boolean> =>
+      store.transaction(async (tx) => {
+        const user = await requireUser(tx, username);
+        const { changes } = await tx.run(
+          "delete from api_grants where user_id = ? and scope = ? and department_uuid = ?",
+          [user.id, scope, departmentUuid],
+        );
+        return changes > 0;
+      }),
 
-    async disable(username: string): Promise<void> {
-      const user = requireUser(username);
-      await database.writes.run(() =>
-        db
-          .update(apiUsers)
-          .set({ disabled: true, updatedAt: clock.now() })
-          .where(eq(apiUsers.id, user.id))
-          .run(),
-      );
-    },
+    disable: (username: string): Promise<void> =>
+      store.transaction(async (tx) => {
+        const user = await requireUser(tx, username);
+        await tx.run("update api_users set disabled = 1, updated_at = ? where id = ?", [
+          clock.now(),
+          user.id,
+        ]);
+      }),
 
-    list(): CredentialSummary[] {
-      return db
-        .select()
-        .from(apiUsers)
-        .orderBy(apiUsers.username)
-        .all()
-        .map((user) => ({
+    async list(): Promise<CredentialSummary[]> {
+      const users = await store.sql.all<UserRow>(`select ${USER_COLUMNS} from api_users order by username`);
+      return Promise.all(
+        users.map(async (user) => ({
           username: user.username,
-          disabled: user.disabled,
-          grants: grantsOf(user.id),
+          disabled: user.disabled === 1,
+          grants: await grantsOf(store.sql, user.id),
           createdAt: user.createdAt,
-        }));
+        })),
+      );
     },
 
     /** The principal for a username and password, or null. Unknown, disabled and wrong cost the same hash. */
     async verify(username: string, password: string): Promise<Principal | null> {
-      const user = findUser(username);
+      const user = await findUser(store.sql, username);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-      if (!user || !ok || user.disabled) return null;
+      if (!user || !ok || user.disabled === 1) return null;
       return {
         userId: user.id,
         username: user.username,
-        grants: grantsOf(user.id),
+        grants: await grantsOf(store.sql, user.id),
         authVersion: user.authVersion,
       };
     },
+
+    /** What a cached verification is checked against: the user's current auth_version, and whether it is disabled. */
+    currentVersion: (userId: number) =>
+      store.sql.get<{ v: number; d: number }>(
+        "select auth_version as v, disabled as d from api_users where id = ?",
+        [userId],
+      ),
   };
 };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PayreqDatabase } from "../db/open-database.ts";
+import type { Store } from "../store/sql.ts";
 
 export type FailureCount = { count: number; windowStart: number };
 
@@ -9,41 +9,40 @@ export const failureKey = (kind: "address" | "username" | "pair", value: string)
 
 /**
  * Failed attempts per key in a fixed window that opens with the key's first failure and lasts `windowMs`.
- * Kept in the database, so every process on it counts the same attempts.
+ * Kept in the store, so every process on it (every instance on one PostgreSQL) counts the same attempts.
  */
-export const createFailureCounters = (database: PayreqDatabase, windowMs: number) => {
-  const { sqlite } = database;
-  const select = sqlite.prepare(
-    "select key, count, window_start as windowStart from auth_failures where key in (?, ?, ?)",
-  );
-  const add = sqlite.prepare(
-    `insert into auth_failures (key, count, window_start) values (?, 1, ?)
-     on conflict (key) do update set
-       count = case when window_start <= excluded.window_start - ? then 1 else count + 1 end,
-       window_start = case when window_start <= excluded.window_start - ? then excluded.window_start else window_start end`,
-  );
-  const remove = sqlite.prepare("delete from auth_failures where key = ?");
-  const expired = sqlite.prepare("delete from auth_failures where window_start <= ?");
-
-  return {
-    windowMs,
-    /** The live counts of up to three keys; a key whose window has closed counts nothing. */
-    async read(keys: readonly [string, string, string], now: number): Promise<Map<string, FailureCount>> {
-      const rows = select.all(...keys) as ({ key: string } & FailureCount)[];
-      return new Map(rows.filter((r) => r.windowStart > now - windowMs).map((r) => [r.key, r]));
-    },
-    async add(keys: readonly string[], now: number): Promise<void> {
-      await database.writes.run(() => {
-        for (const key of keys) add.run(key, now, windowMs, windowMs);
-      });
-    },
-    async clear(key: string): Promise<void> {
-      await database.writes.run(() => remove.run(key));
-    },
-    async prune(now: number): Promise<number> {
-      return database.writes.run(() => expired.run(now - windowMs).changes);
-    },
-  };
-};
+export const createFailureCounters = (store: Store, windowMs: number) => ({
+  windowMs,
+  /** The live counts of up to three keys; a key whose window has closed counts nothing. */
+  async read(keys: readonly [string, string, string], now: number): Promise<Map<string, FailureCount>> {
+    const rows = await store.sql.all<{ key: string } & FailureCount>(
+      `select key, count, window_start as "windowStart" from auth_failures where key in (?, ?, ?)`,
+      keys,
+    );
+    return new Map(rows.filter((r) => r.windowStart > now - windowMs).map((r) => [r.key, r]));
+  },
+  add: (keys: readonly string[], now: number): Promise<void> =>
+    store.transaction(async (tx) => {
+      for (const key of keys) {
+        await tx.run(
+          `insert into auth_failures (key, count, window_start) values (?, 1, ?)
+           on conflict (key) do update set
+             count = case when auth_failures.window_start <= ? then 1 else auth_failures.count + 1 end,
+             window_start = case when auth_failures.window_start <= ? then excluded.window_start
+                                 else auth_failures.window_start end`,
+          [key, now, now - windowMs, now - windowMs],
+        );
+      }
+    }),
+  clear: (key: string): Promise<void> =>
+    store.transaction(async (tx) => {
+      await tx.run("delete from auth_failures where key = ?", [key]);
+    }),
+  prune: (now: number): Promise<number> =>
+    store.transaction(
+      async (tx) =>
+        (await tx.run("delete from auth_failures where window_start <= ?", [now - windowMs])).changes,
+    ),
+});
 
 export type FailureCounters = ReturnType<typeof createFailureCounters>;

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Scopes } from "@payreq/contracts";
 import type { CredentialStore } from "../auth/credential-store.ts";
-import type { PayreqDatabase } from "../db/open-database.ts";
-import { customers, dealerAssociates, dealers, departments } from "../db/schema.ts";
+import type { Sql, SqlParam, Store } from "../store/sql.ts";
 import type { Clock } from "../ids.ts";
 
 /** Fixed identifiers so the README's examples work on every fresh demo database. */
@@ -50,100 +49,85 @@ export type DemoData = {
   };
 };
 
-export const isEmptyDatabase = (database: PayreqDatabase): boolean =>
-  database.db.select({ uuid: dealers.uuid }).from(dealers).limit(1).all().length === 0;
+export const isEmptyStore = async (sql: Sql): Promise<boolean> =>
+  (await sql.get("select uuid from dealers limit 1")) === undefined;
 
 const newPassword = () => randomBytes(12).toString("base64url");
+
+const insertAll = async (tx: Sql, table: string, columns: string[], rows: SqlParam[][]) => {
+  for (const row of rows) {
+    await tx.run(
+      `insert into ${table} (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`,
+      row,
+    );
+  }
+};
 
 /**
  * Two dealers with one department each; customers covering every delivery case (phone+email+opt-in, email only,
  * phone only, phone without opt-in); an associate per department; a sending credential per department and an
  * ops credential that reads the whole audit log. Passwords are generated and returned once. Answers undefined,
- * changing nothing, when the database already holds data.
+ * changing nothing, when the store already holds data.
  */
 export const seedDemo = async (
-  database: PayreqDatabase,
+  store: Store,
   credentials: CredentialStore,
   clock: Clock,
 ): Promise<DemoData | undefined> => {
   const now = clock.now();
-  const { db } = database;
   const ids = DEMO_IDS;
-  // Checked inside the write transaction: of two processes starting on one new file, only one seeds.
-  const seeded = await database.writes.run(() => {
-    if (!isEmptyDatabase(database)) return false;
-    db.insert(dealers)
-      .values([
-        { uuid: ids.dealers.sunrise, name: "Sunrise Motors", createdAt: now },
-        { uuid: ids.dealers.harbor, name: "Harbor Auto Group", createdAt: now },
-      ])
-      .run();
-    db.insert(departments)
-      .values([
-        { uuid: ids.departments.sunrise, dealerUuid: ids.dealers.sunrise, name: "Service", createdAt: now },
-        { uuid: ids.departments.harbor, dealerUuid: ids.dealers.harbor, name: "Service", createdAt: now },
-      ])
-      .run();
-    const people = (dealerUuid: string, prefix: "sunrise" | "harbor", areaCode: string) => {
+  const seeded = await store.transaction(async (tx) => {
+    if (!(await isEmptyStore(tx))) return false;
+    // Of several processes starting on one new store, the first to insert the dealers seeds; the others' inserts
+    // wait for its commit, then find the rows there and stop.
+    let inserted = 0;
+    for (const [uuid, name] of [
+      [ids.dealers.sunrise, "Sunrise Motors"],
+      [ids.dealers.harbor, "Harbor Auto Group"],
+    ]) {
+      inserted += (
+        await tx.run("insert into dealers (uuid, name, created_at) values (?, ?, ?) on conflict (uuid) do nothing", [
+          uuid ?? "",
+          name ?? "",
+          now,
+        ])
+      ).changes;
+    }
+    if (inserted < 2) return false;
+    await insertAll(
+      tx,
+      "departments",
+      ["uuid", "dealer_uuid", "name", "created_at"],
+      [
+        [ids.departments.sunrise, ids.dealers.sunrise, "Service", now],
+        [ids.departments.harbor, ids.dealers.harbor, "Service", now],
+      ],
+    );
+    const people = (dealerUuid: string, prefix: "sunrise" | "harbor", areaCode: string): SqlParam[][] => {
       const c = ids.customers;
       const key = <K extends string>(suffix: K) => `${prefix}${suffix}` as keyof typeof c;
       return [
-        {
-          uuid: c[key("Full")],
-          firstName: "Jane",
-          lastName: "Doe",
-          phone: `+1${areaCode}5550101`,
-          email: `jane.${prefix}@example.com`,
-          textOptIn: true,
-        },
-        {
-          uuid: c[key("EmailOnly")],
-          firstName: "Eli",
-          lastName: "Mail",
-          phone: null,
-          email: `eli.${prefix}@example.com`,
-          textOptIn: false,
-        },
-        {
-          uuid: c[key("PhoneOnly")],
-          firstName: "Pat",
-          lastName: "Phone",
-          phone: `+1${areaCode}5550103`,
-          email: null,
-          textOptIn: true,
-        },
-        {
-          uuid: c[key("NoOptIn")],
-          firstName: "Noah",
-          lastName: "Quiet",
-          phone: `+1${areaCode}5550104`,
-          email: `noah.${prefix}@example.com`,
-          textOptIn: false,
-        },
-      ].map((person) => ({ ...person, dealerUuid, createdAt: now }));
+        [c[key("Full")], "Jane", "Doe", `+1${areaCode}5550101`, `jane.${prefix}@example.com`, 1],
+        [c[key("EmailOnly")], "Eli", "Mail", null, `eli.${prefix}@example.com`, 0],
+        [c[key("PhoneOnly")], "Pat", "Phone", `+1${areaCode}5550103`, null, 1],
+        [c[key("NoOptIn")], "Noah", "Quiet", `+1${areaCode}5550104`, `noah.${prefix}@example.com`, 0],
+      ].map((person) => [...person, dealerUuid, now]);
     };
-    db.insert(customers)
-      .values([
-        ...people(ids.dealers.sunrise, "sunrise", "312"),
-        ...people(ids.dealers.harbor, "harbor", "415"),
-      ])
-      .run();
-    db.insert(dealerAssociates)
-      .values([
-        {
-          ...ids.associates.sunrise,
-          departmentUuid: ids.departments.sunrise,
-          name: "Sam Advisor",
-          createdAt: now,
-        },
-        {
-          ...ids.associates.harbor,
-          departmentUuid: ids.departments.harbor,
-          name: "Hana Advisor",
-          createdAt: now,
-        },
-      ])
-      .run();
+    await insertAll(
+      tx,
+      "customers",
+      ["uuid", "first_name", "last_name", "phone", "email", "text_opt_in", "dealer_uuid", "created_at"],
+      [...people(ids.dealers.sunrise, "sunrise", "312"), ...people(ids.dealers.harbor, "harbor", "415")],
+    );
+    await insertAll(
+      tx,
+      "dealer_associates",
+      ["uuid", "user_uuid", "department_uuid", "name", "created_at"],
+      [
+        [ids.associates.sunrise.uuid, ids.associates.sunrise.userUuid, ids.departments.sunrise, "Sam Advisor", now],
+        [ids.associates.harbor.uuid, ids.associates.harbor.userUuid, ids.departments.harbor, "Hana Advisor", now],
+      ],
+    );
     return true;
   });
   if (!seeded) return undefined;

@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { Sql } from "../store/sql.ts";
 import { readPaymentToken } from "./payment-token.ts";
 
 export type PaymentPage = {
@@ -16,29 +16,28 @@ export type PaymentPage = {
 };
 
 /** What a payment link shows; looked up by the token's hash, the only form in which tokens are stored. */
-export const findPaymentPage = (sqlite: Database.Database, token: string): PaymentPage | undefined => {
+export const findPaymentPage = async (sql: Sql, token: string): Promise<PaymentPage | undefined> => {
   const parsed = readPaymentToken(token);
   if (!parsed) return undefined;
-  const row = sqlite
-    .prepare(
-      `select d.name as dealerName, o.order_type as orderType, o.order_number as orderNumber, i.description,
-              i.amount_cents as amountCents, i.status as invoiceStatus, p.expires_at as expiresAt,
-              p.esign_required as esignRequired, p.attach_invoice as attachInvoice, i.file_name as fileName,
-              p.token_hash as tokenHash
-       from payment_requests p
-       join invoices i on i.uuid = p.invoice_uuid
-       join dealer_orders o on o.uuid = i.order_uuid
-       join departments dep on dep.uuid = o.department_uuid
-       join dealers d on d.uuid = dep.dealer_uuid
-       where p.uuid = ?`,
-    )
-    .get(parsed.paymentRequestUuid) as
-    | (Omit<PaymentPage, "esignRequired" | "attachInvoice"> & {
-        esignRequired: number;
-        attachInvoice: number;
-        tokenHash: string;
-      })
-    | undefined;
+  const row = await sql.get<
+    Omit<PaymentPage, "esignRequired" | "attachInvoice"> & {
+      esignRequired: number;
+      attachInvoice: number;
+      tokenHash: string;
+    }
+  >(
+    `select d.name as "dealerName", o.order_type as "orderType", o.order_number as "orderNumber", i.description,
+            i.amount_cents as "amountCents", i.status as "invoiceStatus", p.expires_at as "expiresAt",
+            p.esign_required as "esignRequired", p.attach_invoice as "attachInvoice", i.file_name as "fileName",
+            p.token_hash as "tokenHash"
+     from payment_requests p
+     join invoices i on i.uuid = p.invoice_uuid
+     join dealer_orders o on o.uuid = i.order_uuid
+     join departments dep on dep.uuid = o.department_uuid
+     join dealers d on d.uuid = dep.dealer_uuid
+     where p.uuid = ?`,
+    [parsed.paymentRequestUuid],
+  );
   if (!row || !parsed.matches(row.tokenHash)) return undefined;
   const { tokenHash: _hash, ...page } = row;
   return { ...page, esignRequired: row.esignRequired === 1, attachInvoice: row.attachInvoice === 1 };

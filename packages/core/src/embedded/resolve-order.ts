@@ -1,16 +1,13 @@
 import { PayreqError } from "../errors.ts";
 import type { Clock, IdGenerator } from "../ids.ts";
-import type { AssociateRef, Customer, Department, OrderRequest, ResolvedOrder } from "../ports.ts";
-import type { BackendStatements } from "./statements.ts";
+import type { AssociateRef, Customer, Department, Order, OrderRequest, ResolvedOrder } from "../ports.ts";
+import type { Sql } from "../store/sql.ts";
+import { getAssociate, getCustomer, getOrderByNumber, getOrderByUuid, insertOrderIfAbsent } from "./platform-queries.ts";
 
-type Deps = { statements: BackendStatements; clock: Clock; ids: IdGenerator };
+export type StepContext = { tx: Sql; clock: Clock; ids: IdGenerator; forUpdate: string };
 
 /** The associate named by any of the three identifiers; all that are given must name the same one, of this department. */
-const findAssociate = (
-  statements: BackendStatements,
-  department: Department,
-  ref: AssociateRef,
-): string | null => {
+const findAssociate = async (tx: Sql, department: Department, ref: AssociateRef): Promise<string | null> => {
   if (ref.departmentUuid !== undefined && ref.departmentUuid !== department.uuid) {
     throw new PayreqError("DEALER_ASSOCIATE_NOT_FOUND", {
       description: "dealerAssociateDepartmentUuid is not the department in the path",
@@ -19,8 +16,8 @@ const findAssociate = (
   if (ref.uuid === undefined && ref.userUuid === undefined) return null;
   const row =
     ref.uuid !== undefined
-      ? statements.getAssociate("uuid", ref.uuid)
-      : statements.getAssociate("userUuid", ref.userUuid ?? "");
+      ? await getAssociate(tx, "uuid", ref.uuid)
+      : await getAssociate(tx, "userUuid", ref.userUuid ?? "");
   if (
     !row ||
     row.departmentUuid !== department.uuid ||
@@ -33,12 +30,8 @@ const findAssociate = (
   return row.uuid;
 };
 
-const findCustomer = (
-  statements: BackendStatements,
-  department: Department,
-  customerUuid: string,
-): Customer => {
-  const customer = statements.getCustomer(customerUuid);
+const findCustomer = async (tx: Sql, department: Department, customerUuid: string): Promise<Customer> => {
+  const customer = await getCustomer(tx, customerUuid);
   if (!customer || customer.dealerUuid !== department.dealerUuid) {
     throw new PayreqError("CUSTOMER_NOT_FOUND", {
       description: "customerUuid names no customer of this department's dealer",
@@ -48,20 +41,25 @@ const findCustomer = (
 };
 
 const ensureSameCustomer = (orderCustomerUuid: string, customerUuid: string | undefined) => {
-  if (customerUuid !== undefined && customerUuid !== orderCustomerUuid)
-    throw new PayreqError("CUSTOMER_MISMATCH");
+  if (customerUuid !== undefined && customerUuid !== orderCustomerUuid) throw new PayreqError("CUSTOMER_MISMATCH");
 };
 
-/** Step 1. Objects of another department are treated exactly like missing ones, and nothing is written. */
-export const resolveOrder = ({ statements, clock, ids }: Deps, request: OrderRequest): ResolvedOrder => {
+/**
+ * Step 1. Objects of another department are treated exactly like missing ones, and nothing is written. Never two
+ * orders with one number: the insert yields to a concurrent call's, whose order is then used.
+ */
+export const resolveOrder = async (
+  { tx, clock, ids }: StepContext,
+  request: OrderRequest,
+): Promise<ResolvedOrder> => {
   const { department } = request;
   if (request.dealerUuid !== undefined && request.dealerUuid !== department.dealerUuid) {
     throw new PayreqError("INVALID_DEALER_TOKEN");
   }
-  const associateUuid = findAssociate(statements, department, request.associate);
+  const associateUuid = await findAssociate(tx, department, request.associate);
 
   if (request.orderUuid !== undefined) {
-    const order = statements.getOrderByUuid(request.orderUuid, department.uuid);
+    const order = await getOrderByUuid(tx, request.orderUuid, department.uuid);
     if (!order) throw new PayreqError("ORDER_NOT_FOUND");
     if (
       (request.orderNumber !== undefined && request.orderNumber !== order.orderNumber) ||
@@ -70,7 +68,7 @@ export const resolveOrder = ({ statements, clock, ids }: Deps, request: OrderReq
       throw new PayreqError("ORDER_MISMATCH");
     }
     ensureSameCustomer(order.customerUuid, request.customerUuid);
-    return { order, customer: findCustomer(statements, department, order.customerUuid), created: false };
+    return { order, customer: await findCustomer(tx, department, order.customerUuid), created: false };
   }
 
   const { orderNumber, orderType, customerUuid } = request;
@@ -79,13 +77,13 @@ export const resolveOrder = ({ statements, clock, ids }: Deps, request: OrderReq
       description: "orderNumber, orderType and customerUuid are required when orderUuid is absent",
     });
   }
-  const customer = findCustomer(statements, department, customerUuid);
-  const existing = statements.getOrderByNumber(department.uuid, orderType, orderNumber);
+  const customer = await findCustomer(tx, department, customerUuid);
+  const existing = await getOrderByNumber(tx, department.uuid, orderType, orderNumber);
   if (existing) {
     ensureSameCustomer(existing.customerUuid, customerUuid);
     return { order: existing, customer, created: false };
   }
-  const order = {
+  const order: Order = {
     uuid: ids.next(),
     departmentUuid: department.uuid,
     orderType,
@@ -93,8 +91,11 @@ export const resolveOrder = ({ statements, clock, ids }: Deps, request: OrderReq
     customerUuid,
     dealerAssociateUuid: associateUuid,
     amountCents: request.amountCents,
-    status: "OPEN" as const,
+    status: "OPEN",
   };
-  statements.insertOrder.run({ ...order, now: clock.now() });
-  return { order, customer, created: true };
+  if (await insertOrderIfAbsent(tx, order, clock.now())) return { order, customer, created: true };
+  const concurrent = await getOrderByNumber(tx, department.uuid, orderType, orderNumber);
+  if (!concurrent) throw new Error("an order yielded to a concurrent insert that is not there");
+  ensureSameCustomer(concurrent.customerUuid, customerUuid);
+  return { order: concurrent, customer, created: false };
 };

@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { Sql, SqlParam } from "../store/sql.ts";
 
 export type OutboxEntry = {
   createdAt: string;
@@ -25,9 +25,9 @@ export type OutboxFilter = {
 };
 
 /** The record of every message, newest first. Recipients are stored masked. */
-export const listOutbox = (sqlite: Database.Database, filter: OutboxFilter = {}): OutboxEntry[] => {
+export const listOutbox = async (sql: Sql, filter: OutboxFilter = {}): Promise<OutboxEntry[]> => {
   const clauses: string[] = [];
-  const params: unknown[] = [];
+  const params: SqlParam[] = [];
   for (const [column, value] of [
     ["payment_request_uuid", filter.paymentRequestUuid],
     ["customer_uuid", filter.customerUuid],
@@ -39,14 +39,11 @@ export const listOutbox = (sqlite: Database.Database, filter: OutboxFilter = {})
       params.push(value);
     }
   }
-  const rows = sqlite
-    .prepare(
-      `select created_at as createdAt, payment_request_uuid as paymentRequestUuid, customer_uuid as customerUuid, channel,
-              recipient, subject, body, status, provider, provider_ref as providerRef, error, length, segments
-       from outbox ${clauses.length ? `where ${clauses.join(" and ")}` : ""} order by uuid desc limit ?`,
-    )
-    .all(...params, Math.min(filter.limit ?? 50, 1000)) as (Omit<OutboxEntry, "createdAt"> & {
-    createdAt: number;
-  })[];
+  const rows = await sql.all<Omit<OutboxEntry, "createdAt"> & { createdAt: number }>(
+    `select created_at as "createdAt", payment_request_uuid as "paymentRequestUuid", customer_uuid as "customerUuid",
+            channel, recipient, subject, body, status, provider, provider_ref as "providerRef", error, length, segments
+     from outbox ${clauses.length ? `where ${clauses.join(" and ")}` : ""} order by uuid desc limit ?`,
+    [...params, Math.min(filter.limit ?? 50, 1000)],
+  );
   return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt).toISOString() }));
 };

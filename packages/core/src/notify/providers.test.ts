@@ -29,11 +29,12 @@ const setup = async (settings: NotifierSettings, deliveryTimeoutMs = 2000) => {
       };
     }>;
   const addCustomer = (uuid: string, phone: string | null, email: string | null) =>
-    t.database.sqlite
-      .prepare(
+    t.store.transaction((tx) =>
+      tx.run(
         "insert into customers (uuid, dealer_uuid, first_name, last_name, phone, email, text_opt_in, created_at) values (?, ?, 'Ann', 'Lee', ?, ?, 1, 0)",
-      )
-      .run(uuid, t.demo.ids.dealers.sunrise, phone, email);
+        [uuid, t.demo.ids.dealers.sunrise, phone, email],
+      ),
+    );
   return { ...t, send, addCustomer };
 };
 
@@ -69,7 +70,7 @@ describe("email over SMTP", () => {
     expect(mail.text).toContain("sign the invoice online");
     expect(mail.html).toContain(`href="${result.body.paymentUrl}"`);
     expect(mail.html).toContain("Brakes &lt;front&gt;");
-    const [row] = outboxOf(t.database, result.body.paymentRequestUuid);
+    const [row] = await outboxOf(t.store, result.body.paymentRequestUuid);
     expect(row).toMatchObject({
       channel: "email",
       status: "DELIVERED",
@@ -89,7 +90,7 @@ describe("email over SMTP", () => {
     expect(result.status).toBe(200);
     expect(result.body.emailSent).toBe("FAILURE");
     expect(result.body.warnings.map((w) => w.warningCode)).toEqual([WARNINGS.EMAIL_DELIVERY_FAILED.code]);
-    const [row] = outboxOf(t.database, result.body.paymentRequestUuid);
+    const [row] = await outboxOf(t.store, result.body.paymentRequestUuid);
     expect(row).toMatchObject({ status: "FAILED", provider: "smtp" });
     expect(row?.error).not.toContain("jane.sunrise@example.com");
   });
@@ -129,7 +130,7 @@ describe("text over a Twilio-compatible SMS API", () => {
     expect(request?.form.get("To")).toBe("+13125550101");
     expect(request?.form.get("From")).toBe("+13125550000");
     expect(request?.form.get("Body")).toContain(result.body.paymentUrl);
-    const [row] = outboxOf(t.database, result.body.paymentRequestUuid);
+    const [row] = await outboxOf(t.store, result.body.paymentRequestUuid);
     expect(row).toMatchObject({
       channel: "text",
       status: "DELIVERED",
@@ -143,8 +144,8 @@ describe("text over a Twilio-compatible SMS API", () => {
 
   it("normalises a formatted number to E.164 and refuses one that is not, without calling the provider", async () => {
     const t = await withProvider();
-    t.addCustomer("formatted", "+1 (312) 555-0199", null);
-    t.addCustomer("not-e164", "312-555-0199", null);
+    await t.addCustomer("formatted", "+1 (312) 555-0199", null);
+    await t.addCustomer("not-e164", "312-555-0199", null);
     const ok = await t.send(sunriseBody({ customerUuid: "formatted", sendAsEmail: false }));
     expect(ok.body.textSent).toBe("SUCCESS");
     expect(t.provider.requests.at(-1)?.form.get("To")).toBe("+13125550199");
@@ -153,7 +154,7 @@ describe("text over a Twilio-compatible SMS API", () => {
     expect(refused.body.textSent).toBe("FAILURE");
     expect(refused.body.warnings.map((w) => w.warningCode)).toEqual([WARNINGS.TEXT_INVALID_PHONE.code]);
     expect(t.provider.requests).toHaveLength(1);
-    expect(outboxOf(t.database, refused.body.paymentRequestUuid)).toMatchObject([
+    expect(await outboxOf(t.store, refused.body.paymentRequestUuid)).toMatchObject([
       { status: "FAILED", provider: "none" },
     ]);
   });
@@ -171,7 +172,7 @@ describe("text over a Twilio-compatible SMS API", () => {
       expect(result.status).toBe(200);
       expect(result.body.textSent).toBe("FAILURE");
       expect(result.body.warnings.map((w) => w.warningCode)).toEqual([warning]);
-      const [row] = outboxOf(t.database, result.body.paymentRequestUuid);
+      const [row] = await outboxOf(t.store, result.body.paymentRequestUuid);
       expect(row).toMatchObject({ channel: "text", status: "FAILED", provider: "sms" });
       expect(row?.error).toContain(error);
     },
@@ -182,7 +183,7 @@ describe("text over a Twilio-compatible SMS API", () => {
     const result = await t.send(
       sunriseBody({ sendAsEmail: false, orderNumber: `RO-${"9".repeat(60)}`, orderType: "R".repeat(60) }),
     );
-    const [row] = outboxOf(t.database, result.body.paymentRequestUuid);
+    const [row] = await outboxOf(t.store, result.body.paymentRequestUuid);
     expect(row?.length).toBeGreaterThan(306);
     expect(row?.segments).toBe(3);
   });

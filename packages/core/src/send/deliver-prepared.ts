@@ -29,12 +29,13 @@ export const deliverPrepared = async (
   const { claim, mayHaveSent, sendAsText, sendAsEmail } = options;
   if (claim && !mayHaveSent && (sendAsText || sendAsEmail)) await deps.idempotency.markDelivering(claim.id);
   const { department, customer, paymentRequest, order, invoice } = prepared;
+  const templates = await deps.templates.forDealer(department.dealerUuid);
   const delivery = await trail.step(
     "delivery",
     () =>
       deliver(deps.notifier, {
         customer,
-        templates: deps.templates.forDealer(department.dealerUuid),
+        templates,
         sendAsText,
         sendAsEmail,
         mayHaveSent,

@@ -1,7 +1,9 @@
 import { ERRORS, WARNINGS } from "@payreq/contracts";
 import { describe, expect, it } from "vitest";
 import { count, sunriseBody } from "../../test/helpers.ts";
-import type { Notifier } from "../ports.ts";
+import { openTestStore, TEST_STORES, type TestStoreKind } from "../../test/test-stores.ts";
+import { createUuidV7Generator } from "../ids.ts";
+import type { EmbeddedBackend, Notifier } from "../ports.ts";
 import { createTestCore, testMeta } from "../testing.ts";
 import { sendPaymentRequest } from "./send-payment-request.ts";
 
@@ -49,9 +51,13 @@ const failingOnce = <A extends unknown[], R>(work: (...args: A) => Promise<R>, m
   };
 };
 
-const setup = async () => {
+const setupOn = async (kind: TestStoreKind, options: Parameters<typeof createTestCore>[0] = {}) => {
   const counting = countingNotifier();
-  const t = await createTestCore({ notifier: counting.notifier });
+  const t = await createTestCore({
+    ...options,
+    notifier: counting.notifier,
+    store: await openTestStore(kind),
+  });
   const sender = await t.principalOf(t.demo.credentials.sunriseSender);
   const send = (
     body: unknown,
@@ -71,7 +77,9 @@ const setup = async () => {
 const codes = (result: { body: unknown }) =>
   (result.body as { errors: { errorCode: number }[] }).errors.map((e) => e.errorCode);
 
-describe("idempotency keys", () => {
+describe.each(TEST_STORES)("idempotency keys on %s", (kind) => {
+  const setup = (options: Parameters<typeof createTestCore>[0] = {}) => setupOn(kind, options);
+
   it("replays the stored response for the same key and request, running no step and sending nothing again", async () => {
     const t = await setup();
     const body = sunriseBody();
@@ -82,9 +90,9 @@ describe("idempotency keys", () => {
     expect(again.replayed).toBe(true);
     expect(again.body).toEqual(first.body);
     expect(t.sent).toEqual({ text: 1, email: 1 });
-    expect(count(t.database, "payment_requests")).toBe(1);
-    expect(count(t.database, "outbox")).toBe(2);
-    expect(count(t.database, "audit_log")).toBe(2);
+    expect(await count(t.store, "payment_requests")).toBe(1);
+    expect(await count(t.store, "outbox")).toBe(2);
+    expect(await count(t.store, "audit_log")).toBe(2);
   });
 
   it("refuses the same key with another body or department with 422 109001, and keeps the original", async () => {
@@ -131,7 +139,7 @@ describe("idempotency keys", () => {
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
     expect(b.replayed).toBeUndefined();
-    expect(count(t.database, "payment_requests")).toBe(2);
+    expect(await count(t.store, "payment_requests")).toBe(2);
   });
 
   it("answers 409 109002 with Retry-After while the first call with the key is still running", async () => {
@@ -161,7 +169,7 @@ describe("idempotency keys", () => {
     const result = await t.send(sunriseBody(), key);
     expect(result.status).toBe(400);
     expect(codes(result)).toEqual([ERRORS.INVALID_IDEMPOTENCY_KEY.code]);
-    expect(t.database.sqlite.prepare("select count(*) as n from idempotency_keys").get()).toEqual({ n: 0 });
+    expect(await count(t.store, "idempotency_keys")).toBe(0);
   });
 
   it("does not store an invalid body or a refused scope: the same key then works", async () => {
@@ -183,17 +191,22 @@ describe("idempotency keys", () => {
   });
 
   it("releases the key after an internal failure, and the retry completes without a second order", async () => {
-    const t = await setup();
-    const flaky = {
-      ...t.deps.backend,
-      createPaymentRequest: failingOnce(t.deps.backend.createPaymentRequest, "database on fire"),
-    };
-    const deps = { ...t.deps, backend: flaky };
+    // The third id drawn is the payment request's: the first attempt fails inside step 3, after the order.
+    let drawn = 0;
+    const ids = createUuidV7Generator();
+    const t = await setup({
+      ids: {
+        next: () => {
+          if (++drawn === 3) throw new Error("database on fire");
+          return ids.next();
+        },
+      },
+    });
     const body = sunriseBody();
-    expect((await t.send(body, "key-7", { deps })).status).toBe(500);
-    const retry = await t.send(body, "key-7", { deps });
+    expect((await t.send(body, "key-7")).status).toBe(500);
+    const retry = await t.send(body, "key-7");
     expect(retry.status).toBe(200);
-    expect(count(t.database, "dealer_orders")).toBe(1);
+    expect(await count(t.store, "dealer_orders")).toBe(1);
     expect(t.sent).toEqual({ text: 1, email: 1 });
   });
 
@@ -210,17 +223,18 @@ describe("idempotency keys", () => {
     const retry = await t.send(body, "key-8", { deps });
     expect(retry.status).toBe(200);
     expect(retry.timeline.map((s) => s.step)).toContain("resume");
-    expect(count(t.database, "dealer_orders")).toBe(1);
-    expect(count(t.database, "invoices")).toBe(1);
-    expect(count(t.database, "payment_requests")).toBe(1);
+    expect(await count(t.store, "dealer_orders")).toBe(1);
+    expect(await count(t.store, "invoices")).toBe(1);
+    expect(await count(t.store, "payment_requests")).toBe(1);
     expect(t.sent).toEqual({ text: 1, email: 1 });
   });
 
   it("does not send again when the first attempt may already have handed messages over, and says so", async () => {
     const t = await setup();
+    const embedded = t.deps.backend as EmbeddedBackend;
     const backend = {
-      ...t.deps.backend,
-      recordDelivery: failingOnce(t.deps.backend.recordDelivery, "crashed after sending"),
+      ...embedded,
+      recordDelivery: failingOnce(embedded.recordDelivery, "crashed after sending"),
     };
     const deps = { ...t.deps, backend };
     const body = sunriseBody();
@@ -240,7 +254,7 @@ describe("idempotency keys", () => {
       WARNINGS.DELIVERY_NOT_REPEATED.code,
       WARNINGS.DELIVERY_NOT_REPEATED.code,
     ]);
-    expect(count(t.database, "payment_requests")).toBe(1);
+    expect(await count(t.store, "payment_requests")).toBe(1);
   });
 
   it("forgets keys after the retention period: the same key is then a new request", async () => {
@@ -250,7 +264,7 @@ describe("idempotency keys", () => {
     expect(await t.deps.idempotency.prune(-1)).toBe(1);
     const again = await t.send(body, "key-10");
     expect(again.replayed).toBeUndefined();
-    expect(count(t.database, "payment_requests")).toBe(2);
+    expect(await count(t.store, "payment_requests")).toBe(2);
   });
 
   it("records a replay in the audit log with the key and the original's objects", async () => {
@@ -258,9 +272,9 @@ describe("idempotency keys", () => {
     const body = sunriseBody();
     const first = await t.send(body, "key-11");
     await t.send(body, "key-11");
-    const rows = t.database.sqlite
-      .prepare("select * from audit_log where idempotency_key = 'key-11' order by seq")
-      .all() as Record<string, unknown>[];
+    const rows = await t.store.sql.all<Record<string, unknown>>(
+      "select * from audit_log where idempotency_key = 'key-11' order by seq",
+    );
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatchObject({
       http_status: 200,

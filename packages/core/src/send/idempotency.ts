@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import type { ErrorEnvelope, SendPaymentRequestResponse } from "@payreq/contracts";
-import { and, eq, lt } from "drizzle-orm";
-import type { PayreqDatabase } from "../db/open-database.ts";
-import { idempotencyKeys } from "../db/schema.ts";
 import { PayreqError } from "../errors.ts";
 import type { Clock } from "../ids.ts";
+import { dialectOf } from "../store/dialect.ts";
+import type { Sql, Store } from "../store/sql.ts";
 import type { Prepared } from "./prepare.ts";
 
 export type RecoveryPoint = "started" | "order" | "invoice" | "prepared" | "delivering" | "finished";
@@ -41,33 +40,33 @@ export const fingerprintOf = (departmentUuid: string, body: unknown): string => 
     .digest("hex");
 };
 
-/** Same host for one SQLite file (WAL needs shared memory), so a claim's owner can be checked by pid. */
-const isAlive = (pid: number | null) => {
-  if (pid === null) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+type KeyRow = {
+  id: number;
+  fingerprint: string;
+  state: "running" | "finished";
+  recoveryPoint: RecoveryPoint;
+  lockedBy: number | null;
+  lockedUntil: number | null;
+  prepared: string | null;
+  responseStatus: number | null;
+  responseBody: string | null;
+  firstRequestId: string;
 };
 
+const parse = (text: string | null) => (text === null ? null : JSON.parse(text));
+
 /**
- * Keys are claimed inside the write queue, so two calls with one key can never both run: the second sees the
- * first's live claim (409), its finished response (replay), or a claim whose owner died (resume).
+ * Keys are claimed in a transaction of their own, so two calls with one key can never both run, on one process or
+ * several: the second sees the first's live claim (409), its finished response (replay), or a claim whose owner
+ * died (resume). On PostgreSQL the second's insert waits for the first's commit, and its read holds the row.
  */
-export const createIdempotencyStore = (
-  database: PayreqDatabase,
-  clock: Clock,
-  settings: IdempotencySettings,
-) => {
-  const { db } = database;
-  const lock = () => ({
-    lockedBy: process.pid,
-    lockedUntil: clock.now() + settings.lockMs,
-    updatedAt: clock.now(),
-  });
+export const createIdempotencyStore = (store: Store, clock: Clock, settings: IdempotencySettings) => {
+  const { forUpdate } = dialectOf(store.dialect);
+  const setPoint = (tx: Sql, id: number, point: RecoveryPoint, prepared?: unknown) =>
+    tx.run(
+      `update idempotency_keys set recovery_point = ?, prepared = coalesce(?, prepared), updated_at = ? where id = ?`,
+      [point, prepared === undefined ? null : JSON.stringify(prepared), clock.now(), id],
+    );
 
   return {
     claim(input: {
@@ -77,31 +76,36 @@ export const createIdempotencyStore = (
       departmentUuid: string;
       requestId: string;
     }): Promise<Claim> {
-      return database.writes.run(() => {
+      return store.transaction(async (tx) => {
         const now = clock.now();
-        const row = db
-          .select()
-          .from(idempotencyKeys)
-          .where(and(eq(idempotencyKeys.userId, input.userId), eq(idempotencyKeys.key, input.key)))
-          .get();
-        if (!row) {
-          const created = db
-            .insert(idempotencyKeys)
-            .values({
-              userId: input.userId,
-              key: input.key,
-              fingerprint: input.fingerprint,
-              departmentUuid: input.departmentUuid,
-              state: "running",
-              recoveryPoint: "started",
-              firstRequestId: input.requestId,
-              createdAt: now,
-              ...lock(),
-            })
-            .returning({ id: idempotencyKeys.id })
-            .get();
-          return { kind: "fresh", id: created.id };
-        }
+        const lockedUntil = now + settings.lockMs;
+        const created = await tx.get<{ id: number }>(
+          `insert into idempotency_keys (user_id, key, fingerprint, department_uuid, state, recovery_point,
+             locked_by, locked_until, first_request_id, created_at, updated_at)
+           values (?, ?, ?, ?, 'running', 'started', ?, ?, ?, ?, ?)
+           on conflict (user_id, key) do nothing
+           returning id`,
+          [
+            input.userId,
+            input.key,
+            input.fingerprint,
+            input.departmentUuid,
+            store.ownerId,
+            lockedUntil,
+            input.requestId,
+            now,
+            now,
+          ],
+        );
+        if (created) return { kind: "fresh", id: created.id };
+        const row = await tx.get<KeyRow>(
+          `select id, fingerprint, state, recovery_point as "recoveryPoint", locked_by as "lockedBy",
+                  locked_until as "lockedUntil", prepared, response_status as "responseStatus",
+                  response_body as "responseBody", first_request_id as "firstRequestId"
+           from idempotency_keys where user_id = ? and key = ?${forUpdate}`,
+          [input.userId, input.key],
+        );
+        if (!row) throw new Error("an idempotency key yielded to a concurrent insert that is not there");
         if (row.fingerprint !== input.fingerprint) {
           throw new PayreqError("IDEMPOTENCY_KEY_REUSED", {
             description: `This Idempotency-Key was first used by request ${row.firstRequestId} with another body or department.`,
@@ -110,90 +114,79 @@ export const createIdempotencyStore = (
         if (row.state === "finished") {
           return {
             kind: "replay",
-            response: { status: row.responseStatus ?? 500, body: row.responseBody as StoredResponse["body"] },
+            response: {
+              status: row.responseStatus ?? 500,
+              body: parse(row.responseBody) as StoredResponse["body"],
+            },
             firstRequestId: row.firstRequestId,
           };
         }
-        if (row.lockedUntil !== null && row.lockedUntil > now && isAlive(row.lockedBy)) {
+        if (
+          row.lockedUntil !== null &&
+          row.lockedUntil > now &&
+          row.lockedBy !== null &&
+          (await store.isOwnerAlive(row.lockedBy))
+        ) {
           throw new PayreqError("IDEMPOTENCY_KEY_IN_USE", {
             retryAfterSeconds: Math.max(1, Math.ceil((row.lockedUntil - now) / 1000)),
           });
         }
-        db.update(idempotencyKeys).set(lock()).where(eq(idempotencyKeys.id, row.id)).run();
+        await tx.run(
+          "update idempotency_keys set locked_by = ?, locked_until = ?, updated_at = ? where id = ?",
+          [store.ownerId, lockedUntil, now, row.id],
+        );
         return {
           kind: "resume",
           id: row.id,
           recoveryPoint: row.recoveryPoint,
-          prepared: (row.prepared as Prepared | null) ?? null,
+          prepared: (parse(row.prepared) as Prepared | null) ?? null,
           firstRequestId: row.firstRequestId,
         };
       });
     },
 
     /** Inside the steps' own transaction: the recovery point moves with the rows it describes. */
-    markPrepared(id: number, prepared: Prepared): void {
-      db.update(idempotencyKeys)
-        .set({ recoveryPoint: "prepared", prepared, updatedAt: clock.now() })
-        .where(eq(idempotencyKeys.id, id))
-        .run();
+    markPrepared: async (tx: Sql, id: number, prepared: Prepared): Promise<void> => {
+      await setPoint(tx, id, "prepared", prepared);
     },
 
     /** Upstream mode: each step's result is committed before the next step starts. */
-    markProgress(id: number, point: "order" | "invoice", progress: unknown): Promise<void> {
-      return database.writes.run(() => {
-        db.update(idempotencyKeys)
-          .set({ recoveryPoint: point, prepared: progress, updatedAt: clock.now() })
-          .where(eq(idempotencyKeys.id, id))
-          .run();
-      });
-    },
+    markProgress: (id: number, point: "order" | "invoice", progress: unknown): Promise<void> =>
+      store.transaction(async (tx) => {
+        await setPoint(tx, id, point, progress);
+      }),
 
     /** Committed before any message is handed to the notifier: from here on a retry never sends again. */
-    markDelivering(id: number): Promise<void> {
-      return database.writes.run(() => {
-        db.update(idempotencyKeys)
-          .set({ recoveryPoint: "delivering", updatedAt: clock.now() })
-          .where(eq(idempotencyKeys.id, id))
-          .run();
-      });
-    },
+    markDelivering: (id: number): Promise<void> =>
+      store.transaction(async (tx) => {
+        await setPoint(tx, id, "delivering");
+      }),
 
     /** Inside the call's last transaction, with its audit row. */
-    finish(id: number, response: StoredResponse): void {
-      db.update(idempotencyKeys)
-        .set({
-          state: "finished",
-          recoveryPoint: "finished",
-          responseStatus: response.status,
-          responseBody: response.body,
-          lockedBy: null,
-          lockedUntil: null,
-          updatedAt: clock.now(),
-        })
-        .where(eq(idempotencyKeys.id, id))
-        .run();
+    finish: async (tx: Sql, id: number, response: StoredResponse): Promise<void> => {
+      await tx.run(
+        `update idempotency_keys set state = 'finished', recovery_point = 'finished', response_status = ?,
+           response_body = ?, locked_by = null, locked_until = null, updated_at = ? where id = ?`,
+        [response.status, JSON.stringify(response.body), clock.now(), id],
+      );
     },
 
     /** After a failure that is not the request's fault: a retry may resume at once. */
-    release(id: number): Promise<void> {
-      return database.writes.run(() => {
-        db.update(idempotencyKeys)
-          .set({ lockedBy: null, lockedUntil: null, updatedAt: clock.now() })
-          .where(eq(idempotencyKeys.id, id))
-          .run();
-      });
-    },
+    release: (id: number): Promise<void> =>
+      store.transaction(async (tx) => {
+        await tx.run(
+          "update idempotency_keys set locked_by = null, locked_until = null, updated_at = ? where id = ?",
+          [clock.now(), id],
+        );
+      }),
 
     /** Keys older than the retention period are forgotten; reusing one then starts a new request. */
-    prune(olderThanMs: number): Promise<number> {
-      return database.writes.run(
-        () =>
-          db
-            .delete(idempotencyKeys)
-            .where(lt(idempotencyKeys.createdAt, clock.now() - olderThanMs))
-            .run().changes,
-      );
-    },
+    prune: (olderThanMs: number): Promise<number> =>
+      store.transaction(
+        async (tx) =>
+          (await tx.run("delete from idempotency_keys where created_at < ?", [clock.now() - olderThanMs]))
+            .changes,
+      ),
   };
 };
 

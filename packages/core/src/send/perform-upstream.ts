@@ -1,7 +1,6 @@
 import type { SendPaymentRequestBody, SendPaymentRequestResponse, WarningItem } from "@payreq/contracts";
 import type { AuditTrail } from "../audit/audit-trail.ts";
-import type { Department } from "../ports.ts";
-import type { RemoteDeliveryBackend } from "../upstream/http-backend.ts";
+import type { Department, RemoteDeliveryBackend } from "../ports.ts";
 import type { Claim } from "./idempotency.ts";
 import { invoiceFieldsOf, orderRequestOf } from "./prepare.ts";
 import type { CallDeps } from "./record-call.ts";

@@ -5,9 +5,13 @@ import type {
   CreatedPaymentRequest,
   Customer,
   Department,
+  EnsuredInvoice,
+  Invoice,
   InvoiceFields,
+  Order,
   OrderRequest,
-  PaymentsBackend,
+  PaymentRequestFlags,
+  ResolvedOrder,
 } from "../ports.ts";
 
 /** What steps 1–3 produced: everything delivery and the response need, stored as a recovery point. */
@@ -62,29 +66,41 @@ export const orderRequestOf = (department: Department, body: OrderFields): Order
   amountCents: toCents(body.amount),
 });
 
+type Steps = {
+  resolveOrder(request: OrderRequest): Promise<ResolvedOrder>;
+  ensureOpenInvoice(order: Order, fields: InvoiceFields): Promise<EnsuredInvoice>;
+  createPaymentRequest(input: {
+    invoice: Invoice;
+    flags: PaymentRequestFlags;
+    requestId: string;
+  }): Promise<CreatedPaymentRequest>;
+};
+
 /** Steps 1–3 in order; the caller decides the transaction they share. */
 export const prepareSteps = async (
-  backend: PaymentsBackend,
+  steps: Steps,
   trail: AuditTrail,
-  department: Department,
-  body: SendPaymentRequestBody,
-  requestId: string,
+  {
+    department,
+    body,
+    requestId,
+  }: { department: Department; body: SendPaymentRequestBody; requestId: string },
 ): Promise<Prepared> => {
   const fields = invoiceFieldsOf(body);
   const resolved = await trail.step(
     "order",
-    () => backend.resolveOrder(orderRequestOf(department, body)),
+    () => steps.resolveOrder(orderRequestOf(department, body)),
     (r) => `${r.created ? "created" : "reused"} ${r.order.uuid}`,
   );
   const ensured = await trail.step(
     "invoice",
-    () => backend.ensureOpenInvoice(resolved.order, fields),
+    () => steps.ensureOpenInvoice(resolved.order, fields),
     (r) => `${r.created ? "created" : "reused"} ${r.invoice.uuid}`,
   );
   const paymentRequest = await trail.step(
     "payment-request",
     () =>
-      backend.createPaymentRequest({
+      steps.createPaymentRequest({
         invoice: ensured.invoice,
         flags: {
           attachInvoice: body.attachInvoice ?? false,

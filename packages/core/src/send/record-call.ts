@@ -1,14 +1,14 @@
 import type { AuditEntry } from "../audit/write-audit.ts";
 import { insertAuditRow } from "../audit/write-audit.ts";
-import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier, PaymentsBackend } from "../ports.ts";
+import type { Sql, Store } from "../store/sql.ts";
 import type { IdempotencyStore } from "./idempotency.ts";
 import type { TemplateStore } from "./template-store.ts";
 
 export type CallDeps = {
-  database: PayreqDatabase;
+  store: Store;
   backend: PaymentsBackend;
   notifier: Notifier;
   clock: Clock;
@@ -19,13 +19,12 @@ export type CallDeps = {
 };
 
 /** Writes the call's audit row, together with `alongside` (the call's last domain writes) in one commit. */
-export const recordCall = async (
-  deps: Pick<CallDeps, "database" | "clock">,
+export const recordCall = (
+  deps: Pick<CallDeps, "store" | "clock">,
   entry: AuditEntry,
-  alongside?: () => Promise<void>,
-): Promise<void> => {
-  await deps.database.writes.run(async () => {
-    if (alongside) await alongside();
-    insertAuditRow(deps.database, entry, deps.clock);
+  alongside?: (tx: Sql) => Promise<void>,
+): Promise<void> =>
+  deps.store.transaction(async (tx) => {
+    if (alongside) await alongside(tx);
+    await insertAuditRow(deps.store, tx, entry, deps.clock);
   });
-};

@@ -11,18 +11,23 @@ import {
   warningItem,
   withoutNullFields,
 } from "@payreq/contracts";
-import { type AuditTrail, type CallMeta, AuditTrail as Trail } from "../audit/audit-trail.ts";
+import {
+  type AuditTrail,
+  type CallMeta,
+  type TimelineEntry,
+  AuditTrail as Trail,
+} from "../audit/audit-trail.ts";
 import { holdsScope, type Principal } from "../auth/principal.ts";
-import type { TimelineEntry } from "../db/schema.ts";
 import { PayreqError } from "../errors.ts";
 import { formatMoney } from "../money.ts";
-import type { DeliveryRecord, Department } from "../ports.ts";
-import { hasRemoteDelivery, newUpstreamKey, upstreamKeyFor } from "../upstream/http-backend.ts";
+import type { DeliveryRecord, Department, EmbeddedBackend } from "../ports.ts";
+import { isStoreUnavailable } from "../store/sql.ts";
+import { newUpstreamKey, upstreamKeyFor } from "../upstream/http-backend.ts";
 import type { deliver } from "./deliver.ts";
 import { deliverPrepared } from "./deliver-prepared.ts";
 import { type Claim, fingerprintOf, type StoredResponse } from "./idempotency.ts";
 import { performUpstream } from "./perform-upstream.ts";
-import { type Prepared, prepareSteps } from "./prepare.ts";
+import type { Prepared } from "./prepare.ts";
 import { type CallDeps, recordCall } from "./record-call.ts";
 
 export type SendResult =
@@ -100,7 +105,7 @@ const touchedBy = (prepared: Prepared) => ({
 
 /** The call after validation and the key's claim: resumes from the claim's recovery point. */
 const perform = async (
-  deps: CallDeps,
+  deps: CallDeps & { backend: EmbeddedBackend },
   trail: AuditTrail,
   call: Validated & { department: Department },
   meta: CallMeta,
@@ -112,11 +117,11 @@ const perform = async (
   let prepared = claim?.kind === "resume" ? claim.prepared : null;
 
   if (!prepared) {
-    prepared = await backend.atomically(async () => {
-      const result = await prepareSteps(backend, trail, call.department, body, meta.requestId);
-      if (claim) idempotency.markPrepared(claim.id, result);
-      return result;
-    });
+    prepared = await backend.prepare(
+      { department: call.department, body, requestId: meta.requestId },
+      trail,
+      claim ? (tx, result) => idempotency.markPrepared(tx, claim.id, result) : undefined,
+    );
   } else {
     trail.note(
       "resume",
@@ -191,42 +196,55 @@ export const sendPaymentRequest = async (
       held = claim;
     }
     const running = held;
-    const { response, messages } = hasRemoteDelivery(deps.backend)
-      ? {
-          response: await performUpstream(
-            deps,
-            deps.backend,
-            trail,
-            {
-              department,
-              body: call.body,
-              upstreamKey:
-                call.key === undefined ? newUpstreamKey() : upstreamKeyFor(principal.userId, call.key),
-            },
-            meta.requestId,
-            running,
-            amountWarning,
-          ),
-          messages: [],
-        }
-      : await perform(deps, trail, { ...call, department }, meta, running);
-    await recordCall(deps, { ...audit, status: 200, response }, async () => {
-      await deps.backend.recordDelivery({
-        paymentRequestUuid: response.paymentRequestUuid,
-        textResult: response.textSent,
-        emailResult: response.emailSent,
-        messages,
-      });
-      if (running) deps.idempotency.finish(running.id, { status: 200, body: response });
+    const { backend } = deps;
+    const { response, messages } =
+      backend.kind === "upstream"
+        ? {
+            response: await performUpstream(
+              deps,
+              backend,
+              trail,
+              {
+                department,
+                body: call.body,
+                upstreamKey:
+                  call.key === undefined ? newUpstreamKey() : upstreamKeyFor(principal.userId, call.key),
+              },
+              meta.requestId,
+              running,
+              amountWarning,
+            ),
+            messages: [],
+          }
+        : await perform({ ...deps, backend }, trail, { ...call, department }, meta, running);
+    await recordCall(deps, { ...audit, status: 200, response }, async (tx) => {
+      if (backend.kind === "embedded") {
+        await backend.recordDelivery(tx, {
+          paymentRequestUuid: response.paymentRequestUuid,
+          textResult: response.textSent,
+          emailResult: response.emailSent,
+          messages,
+        });
+      }
+      if (running) await deps.idempotency.finish(tx, running.id, { status: 200, body: response });
     });
     return { status: 200, body: response, timeline: trail.timeline };
   } catch (error) {
     const failure = toFailure(deps, error, meta);
     const stored: StoredResponse = { status: failure.status, body: failure.envelope };
     if (held && isTransient(failure.status)) await deps.idempotency.release(held.id).catch(() => undefined);
-    await recordCall(deps, { ...audit, status: failure.status, response: failure.envelope }, async () => {
-      if (held && !isTransient(failure.status)) deps.idempotency.finish(held.id, stored);
-    });
+    try {
+      await recordCall(deps, { ...audit, status: failure.status, response: failure.envelope }, async (tx) => {
+        if (held && !isTransient(failure.status)) await deps.idempotency.finish(tx, held.id, stored);
+      });
+    } catch (recording) {
+      // The refusal is still the answer; without a database there is nowhere to write its row, so say so in the log.
+      deps.logger.error("audit row not written", {
+        requestId: meta.requestId,
+        status: failure.status,
+        error: isStoreUnavailable(recording) ? "database unavailable" : String(recording),
+      });
+    }
     return {
       status: failure.status,
       body: failure.envelope,
@@ -246,6 +264,9 @@ const touchedFromBody = (body: StoredResponse["body"]) =>
         paymentRequestUuid: body.paymentRequestUuid,
       }
     : {};
+
+/** How long a caller should wait when the database is unreachable: a restart or failover takes seconds. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
 
 const isBusy = (error: unknown) => String((error as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY");
 
@@ -269,6 +290,14 @@ export const toFailure = (
       status: 503,
       envelope: { errors: [errorItem("SERVICE_BUSY")], warnings: [] },
       retryAfterSeconds: 1,
+    };
+  }
+  if (isStoreUnavailable(error)) {
+    deps.logger.warn("database unavailable", { requestId: meta.requestId });
+    return {
+      status: 503,
+      envelope: { errors: [errorItem("STORE_UNAVAILABLE")], warnings: [] },
+      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
     };
   }
   deps.logger.error("unexpected error", {

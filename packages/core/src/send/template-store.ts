@@ -1,5 +1,5 @@
-import type { PayreqDatabase } from "../db/open-database.ts";
 import type { Clock } from "../ids.ts";
+import type { Store } from "../store/sql.ts";
 import {
   DEFAULT_TEMPLATES,
   type MessageTemplates,
@@ -25,12 +25,15 @@ export const isTemplateKind = (kind: string): kind is TemplateKind =>
   (TEMPLATE_KINDS as readonly string[]).includes(kind);
 
 /** Per-dealer wording of the texts and the email, over the defaults. */
-export const createTemplateStore = (database: PayreqDatabase, clock: Clock) => {
-  const { sqlite } = database;
-  const ofDealer = sqlite.prepare("select kind, body from message_templates where dealer_uuid = ?");
+export const createTemplateStore = (store: Store, clock: Clock) => {
+  const ofDealer = (dealerUuid: string) =>
+    store.sql.all<{ kind: string; body: string }>(
+      "select kind, body from message_templates where dealer_uuid = ?",
+      [dealerUuid],
+    );
   return {
-    forDealer(dealerUuid: string): MessageTemplates {
-      const own = ofDealer.all(dealerUuid) as { kind: string; body: string }[];
+    async forDealer(dealerUuid: string): Promise<MessageTemplates> {
+      const own = await ofDealer(dealerUuid);
       if (own.length === 0) return DEFAULT_TEMPLATES;
       const templates = { ...DEFAULT_TEMPLATES };
       for (const { kind, body } of own) if (isTemplateKind(kind)) templates[kind] = body;
@@ -43,6 +46,7 @@ export const createTemplateStore = (database: PayreqDatabase, clock: Clock) => {
         throw new TemplateError(`unknown template kind ${kind}; kinds: ${TEMPLATE_KINDS.join(", ")}`);
       if (body.trim().length === 0 || body.length > 4000)
         throw new TemplateError("a template must be 1-4000 characters");
+      if (body.includes("\0")) throw new TemplateError("a template must not contain NUL characters");
       if (requiresPayLink(kind) && !body.includes(PAY_LINK_TAG)) {
         throw new TemplateError(`the ${kind} template must contain the pay link tag ${PAY_LINK_TAG}`);
       }
@@ -52,33 +56,33 @@ export const createTemplateStore = (database: PayreqDatabase, clock: Clock) => {
       if (unknown.length > 0) {
         throw new TemplateError(`unknown placeholder ${unknown[0]}; placeholders: ${PLACEHOLDERS.join(" ")}`);
       }
-      const dealer = sqlite.prepare("select 1 from dealers where uuid = ?").get(dealerUuid);
-      if (!dealer) throw new TemplateError(`no dealer ${dealerUuid}`);
-      await database.writes.run(() => {
-        sqlite
-          .prepare(
-            `insert into message_templates (dealer_uuid, kind, body, updated_at) values (?, ?, ?, ?)
-             on conflict (dealer_uuid, kind) do update set body = excluded.body, updated_at = excluded.updated_at`,
-          )
-          .run(dealerUuid, kind, body, clock.now());
+      await store.transaction(async (tx) => {
+        const dealer = await tx.get("select 1 as found from dealers where uuid = ?", [dealerUuid]);
+        if (!dealer) throw new TemplateError(`no dealer ${dealerUuid}`);
+        await tx.run(
+          `insert into message_templates (dealer_uuid, kind, body, updated_at) values (?, ?, ?, ?)
+           on conflict (dealer_uuid, kind) do update set body = excluded.body, updated_at = excluded.updated_at`,
+          [dealerUuid, kind, body, clock.now()],
+        );
       });
     },
 
     async reset(dealerUuid: string, kind: string): Promise<boolean> {
       if (!isTemplateKind(kind)) throw new TemplateError(`unknown template kind ${kind}`);
-      return database.writes.run(
-        () =>
-          sqlite
-            .prepare("delete from message_templates where dealer_uuid = ? and kind = ?")
-            .run(dealerUuid, kind).changes > 0,
+      return store.transaction(
+        async (tx) =>
+          (
+            await tx.run("delete from message_templates where dealer_uuid = ? and kind = ?", [
+              dealerUuid,
+              kind,
+            ])
+          ).changes > 0,
       );
     },
 
     /** Every kind for a dealer, with whether it is the dealer's own. */
-    list(dealerUuid: string): { kind: TemplateKind; own: boolean; body: string }[] {
-      const own = new Map(
-        (ofDealer.all(dealerUuid) as { kind: string; body: string }[]).map((r) => [r.kind, r.body]),
-      );
+    async list(dealerUuid: string): Promise<{ kind: TemplateKind; own: boolean; body: string }[]> {
+      const own = new Map((await ofDealer(dealerUuid)).map((r) => [r.kind, r.body]));
       return TEMPLATE_KINDS.map((kind) => ({
         kind,
         own: own.has(kind),

@@ -17,15 +17,19 @@ import {
 import type * as z from "zod";
 import { AuditTrail } from "../audit/audit-trail.ts";
 import { holdsScope, type Principal } from "../auth/principal.ts";
-import { createPaymentRequest, type PaymentUrlSettings } from "../embedded/create-payment-request.ts";
-import { prepareBackendStatements } from "../embedded/statements.ts";
+import {
+  getAssociate,
+  getDepartment,
+  getInvoice,
+  getOpenInvoice,
+  getOrderByNumber,
+  getOrderByUuid,
+} from "../embedded/platform-queries.ts";
 import { PayreqError } from "../errors.ts";
-import type { IdGenerator } from "../ids.ts";
 import { fromCents } from "../money.ts";
-import type { Department, Order } from "../ports.ts";
+import type { Department, EmbeddedBackend, Invoice, Order } from "../ports.ts";
 import { deliverPrepared } from "../send/deliver-prepared.ts";
 import { fingerprintOf } from "../send/idempotency.ts";
-import type { Prepared } from "../send/prepare.ts";
 import { invoiceFieldsOf, orderRequestOf } from "../send/prepare.ts";
 import type { CallDeps } from "../send/record-call.ts";
 import { toFailure } from "../send/send-payment-request.ts";
@@ -57,9 +61,9 @@ const toUpstreamOrder = (order: Order) => ({
  * The platform's v4 endpoints as the embedded backend serves them, so an aggregator in upstream mode can run
  * against this service as a second process. Same checks as the aggregator's: path, scope, department, body.
  */
-export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUrls: PaymentUrlSettings }) => {
-  const { database, clock, ids, paymentUrls } = deps;
-  const statements = prepareBackendStatements(database.sqlite);
+export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend }) => {
+  const { store, clock } = deps;
+  const { sql } = store;
   const embedded = deps.backend;
 
   const run = async <T>(
@@ -74,7 +78,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
           errors: toRequestErrors(path.error, ["departmentUuid"]),
         });
       if (!holdsScope(call.principal, scope, path.data)) throw new PayreqError("INVALID_SCOPE_DEPARTMENT");
-      const department = statements.getDepartment(path.data);
+      const department = await getDepartment(sql, path.data);
       if (!department) throw new PayreqError("INVALID_DEPARTMENT_TOKEN");
       return await work(department);
     } catch (error) {
@@ -122,7 +126,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
         call,
         what.kind === "invoice" || what.kind === "open-invoice" ? Scopes.invoiceRead : Scopes.dealerOrderRead,
         async (department) => {
-          const invoiceBody = (invoice: NonNullable<ReturnType<typeof statements.getInvoice>>) => ({
+          const invoiceBody = (invoice: Invoice) => ({
             guid: invoice.uuid,
             invoiceStatus: invoice.status,
             amount: fromCents(invoice.amountCents),
@@ -136,17 +140,17 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
             body: { errors: [], warnings: [], ...payload },
           });
           if (what.kind === "invoice") {
-            const invoice = statements.getInvoice(what.invoiceGuid, department.uuid);
+            const invoice = await getInvoice(sql, what.invoiceGuid, department.uuid);
             if (!invoice) throw new PayreqError("INVOICE_NOT_FOUND");
             return ok({ invoice: invoiceBody(invoice) });
           }
           const order =
             what.kind === "order-by-number"
-              ? statements.getOrderByNumber(department.uuid, what.orderType, what.orderNumber)
-              : statements.getOrderByUuid(what.orderUuid, department.uuid);
+              ? await getOrderByNumber(sql, department.uuid, what.orderType, what.orderNumber)
+              : await getOrderByUuid(sql, what.orderUuid, department.uuid);
           if (!order) throw new PayreqError("DEALER_ORDER_NOT_FOUND");
           if (what.kind !== "open-invoice") return ok({ dealerOrder: toUpstreamOrder(order) });
-          const invoice = statements.getOpenInvoice(order.uuid);
+          const invoice = await getOpenInvoice(sql, order.uuid);
           if (!invoice)
             throw new PayreqError("INVOICE_NOT_FOUND", { description: "The order has no open invoice." });
           return ok({ invoice: invoiceBody(invoice) });
@@ -157,9 +161,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
     resolveOrder: (call: Call, input: unknown): Promise<V4Result<UpstreamOrderResponse>> =>
       run(call, Scopes.dealerOrderWrite, async (department) => {
         const body = parse(UpstreamOrderRequest, input);
-        const { order, created } = await embedded.atomically(() =>
-          embedded.resolveOrder(orderRequestOf(department, body)),
-        );
+        const { order, created } = await embedded.resolveOrder(orderRequestOf(department, body));
         return {
           status: 200,
           body: {
@@ -175,13 +177,13 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
     ensureInvoice: (call: Call, input: unknown): Promise<V4Result<UpstreamInvoiceResponse>> =>
       run(call, Scopes.invoiceWrite, async (department) => {
         const body = parse(UpstreamInvoiceRequest, input);
-        const order = statements.getOrderByUuid(body.orderUuid, department.uuid);
+        const order = await getOrderByUuid(sql, body.orderUuid, department.uuid);
         if (!order) throw new PayreqError("ORDER_NOT_FOUND");
         if (body.dealerUuid !== undefined && body.dealerUuid !== department.dealerUuid)
           throw new PayreqError("INVALID_DEALER_TOKEN");
         if (
           body.dealerAssociateUuid !== undefined &&
-          statements.getAssociate("uuid", body.dealerAssociateUuid)?.departmentUuid !== department.uuid
+          (await getAssociate(sql, "uuid", body.dealerAssociateUuid))?.departmentUuid !== department.uuid
         ) {
           throw new PayreqError("DEALER_ASSOCIATE_NOT_FOUND");
         }
@@ -194,7 +196,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
         if (body.customerUuid !== undefined && body.customerUuid !== order.customerUuid)
           throw new PayreqError("CUSTOMER_MISMATCH");
         const fields = invoiceFieldsOf({ ...body, sendAsText: false });
-        const ensured = await embedded.atomically(() => embedded.ensureOpenInvoice(order, fields));
+        const ensured = await embedded.ensureOpenInvoice(order, fields);
         return {
           status: 200,
           body: {
@@ -227,7 +229,7 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
         if (idempotencyKey !== undefined && !IdempotencyKey.safeParse(idempotencyKey).success)
           throw new PayreqError("INVALID_IDEMPOTENCY_KEY");
         const body = parse(UpstreamPaymentRequestBody, input);
-        const invoice = statements.getInvoice(body.invoiceGuid, department.uuid);
+        const invoice = await getInvoice(sql, body.invoiceGuid, department.uuid);
         if (!invoice) throw new PayreqError("INVOICE_NOT_FOUND");
         if (invoice.status !== "OPEN") {
           throw new PayreqError("INVALID_REQUEST_DATA", {
@@ -254,41 +256,22 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
         }
         try {
           const trail = new AuditTrail(clock);
-          let prepared = claim?.kind === "resume" ? claim.prepared : null;
-          if (!prepared) {
-            prepared = await embedded.atomically(async () => {
-              const order = statements.getOrderByUuid(invoice.orderUuid, department.uuid);
-              const customer = order ? statements.getCustomer(order.customerUuid) : undefined;
-              if (!order || !customer) throw new PayreqError("ORDER_NOT_FOUND");
-              const paymentRequest = createPaymentRequest(
-                { statements, clock, ids, paymentUrls },
-                {
-                  invoice,
-                  flags: {
-                    attachInvoice: body.attachInvoice ?? false,
-                    esignRequired: body.esignRequired ?? false,
-                    sendAsText: body.sendAsText ?? false,
-                    sendAsEmail: body.sendAsEmail ?? false,
-                  },
-                  requestId: call.requestId,
-                },
-              );
-              const result: Prepared = {
+          const prepared =
+            (claim?.kind === "resume" ? claim.prepared : null) ??
+            (await embedded.prepareForInvoice(
+              {
                 department,
-                order: {
-                  uuid: order.uuid,
-                  orderType: order.orderType,
-                  orderNumber: order.orderNumber,
-                  created: false,
+                invoice,
+                flags: {
+                  attachInvoice: body.attachInvoice ?? false,
+                  esignRequired: body.esignRequired ?? false,
+                  sendAsText: body.sendAsText ?? false,
+                  sendAsEmail: body.sendAsEmail ?? false,
                 },
-                invoice: { uuid: invoice.uuid, amountCents: invoice.amountCents, created: false },
-                paymentRequest,
-                customer,
-              };
-              if (claim) deps.idempotency.markPrepared(claim.id, result);
-              return result;
-            });
-          }
+                requestId: call.requestId,
+              },
+              claim ? (tx, result) => deps.idempotency.markPrepared(tx, claim.id, result) : undefined,
+            ));
           const { delivery, messages } = await deliverPrepared(deps, trail, prepared, {
             sendAsText: body.sendAsText ?? false,
             sendAsEmail: body.sendAsEmail ?? false,
@@ -307,14 +290,14 @@ export const createUpstreamApi = (deps: CallDeps & { ids: IdGenerator; paymentUr
             paymentRequestGuid: prepared.paymentRequest.uuid,
           };
           const paymentRequestUuid = prepared.paymentRequest.uuid;
-          await database.writes.run(async () => {
-            await embedded.recordDelivery({
+          await store.transaction(async (tx) => {
+            await embedded.recordDelivery(tx, {
               paymentRequestUuid,
               textResult: response.textSent,
               emailResult: response.emailSent,
               messages,
             });
-            if (claim) deps.idempotency.finish(claim.id, { status: 200, body: response as never });
+            if (claim) await deps.idempotency.finish(tx, claim.id, { status: 200, body: response as never });
           });
           return { status: 200, body: response };
         } catch (error) {

@@ -3,26 +3,17 @@ import {
   ERRORS,
   type ErrorItem,
   errorNameOf,
-  type SendPaymentRequestBody,
   UpstreamDepartmentResponse,
   UpstreamInvoiceResponse,
   UpstreamOrderResponse,
   UpstreamPaymentRequestResponse,
-  type WarningItem,
 } from "@payreq/contracts";
 import { Agent, fetch as undiciFetch } from "undici";
 import type * as z from "zod";
 import { PayreqError } from "../errors.ts";
 import type { Clock } from "../ids.ts";
 import { fromCents } from "../money.ts";
-import type {
-  CreatedPaymentRequest,
-  Department,
-  Invoice,
-  InvoiceFields,
-  OrderRequest,
-  PaymentsBackend,
-} from "../ports.ts";
+import type { Department, InvoiceFields, OrderRequest, PaymentsBackend, RemoteDeliveryBackend } from "../ports.ts";
 import { createCircuitBreaker } from "./circuit-breaker.ts";
 
 export type UpstreamSettings = {
@@ -35,24 +26,10 @@ export type UpstreamSettings = {
   breakerCoolDownMs?: number;
 };
 
-export type RemoteSendResult = {
-  paymentRequest: CreatedPaymentRequest;
-  textSent?: "SUCCESS" | "FAILURE" | undefined;
-  emailSent?: "SUCCESS" | "FAILURE" | undefined;
-  warnings: WarningItem[];
-};
-
-/** The backend when the platform itself delivers: steps 3 and 4 are one call. */
-export type RemoteDeliveryBackend = PaymentsBackend & {
-  sendRemotely(input: {
-    invoice: Invoice;
-    body: SendPaymentRequestBody;
-    idempotencyKey: string;
-  }): Promise<RemoteSendResult>;
-};
+export type { RemoteDeliveryBackend };
 
 export const hasRemoteDelivery = (backend: PaymentsBackend): backend is RemoteDeliveryBackend =>
-  typeof (backend as Partial<RemoteDeliveryBackend>).sendRemotely === "function";
+  backend.kind === "upstream";
 
 /** The upstream key of a keyed call: the same call always sends the same key; other callers' keys cannot collide. */
 export const upstreamKeyFor = (userId: number, key: string) =>
@@ -185,7 +162,7 @@ export const createHttpBackend = (settings: UpstreamSettings, clock: Clock): Rem
   const dept = (uuid: string) => `/payment/v4/departments/${encodeURIComponent(uuid)}`;
 
   return {
-    atomically: (work) => work(),
+    kind: "upstream",
 
     async getDepartment(departmentUuid) {
       try {
@@ -285,10 +262,6 @@ export const createHttpBackend = (settings: UpstreamSettings, clock: Clock): Rem
       };
     },
 
-    createPaymentRequest: async () => {
-      throw new Error("upstream mode sends payment requests with sendRemotely");
-    },
-
     async sendRemotely({ invoice, body, idempotencyKey }) {
       const result = await call(
         "payment-request",
@@ -317,9 +290,6 @@ export const createHttpBackend = (settings: UpstreamSettings, clock: Clock): Rem
         warnings: result.warnings,
       };
     },
-
-    // The platform records its own deliveries.
-    recordDelivery: async () => {},
   };
 };
 

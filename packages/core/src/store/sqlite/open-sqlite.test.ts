@@ -2,11 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isMigrated, openDatabase } from "./open-database.ts";
+import { openSqliteStore as openDatabase } from "./open-sqlite.ts";
 
 const tempFile = () => join(mkdtempSync(join(tmpdir(), "payreq-db-")), "test.db");
 
-describe("openDatabase", () => {
+describe("openSqliteStore", () => {
   it("opens a file with WAL, synchronous FULL, foreign keys and a busy timeout, migrated", async () => {
     const database = openDatabase(tempFile());
     try {
@@ -15,7 +15,7 @@ describe("openDatabase", () => {
       expect(sqlite.pragma("synchronous", { simple: true })).toBe(2);
       expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
       expect(sqlite.pragma("busy_timeout", { simple: true })).toBe(5000);
-      expect(isMigrated(database)).toBe(true);
+      expect(await database.ready()).toBe(true);
       const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").all() as {
         name: string;
       }[];
@@ -40,7 +40,7 @@ describe("openDatabase", () => {
 
   it("opens :memory: for tests", async () => {
     const database = openDatabase(":memory:");
-    expect(isMigrated(database)).toBe(true);
+    expect(await database.ready()).toBe(true);
     await database.close();
   });
 

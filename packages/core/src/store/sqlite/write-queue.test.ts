@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "./open-database.ts";
+import { openSqliteStore as openDatabase } from "./open-sqlite.ts";
 
 const setup = () => {
   const database = openDatabase(":memory:");

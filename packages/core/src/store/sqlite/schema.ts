@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { TimelineEntry } from "../../audit/audit-trail.ts";
 
 const createdAt = () => integer("created_at").notNull();
 const bool = (name: string) => integer(name, { mode: "boolean" }).notNull().default(false);
@@ -234,14 +235,6 @@ export const auditPruning = sqliteTable("audit_pruning", {
   id: integer("id").primaryKey(),
   active: integer("active").notNull(),
 });
-
-export type TimelineEntry = {
-  step: string;
-  atMs: number;
-  durationMs: number;
-  result: string;
-  detail?: string;
-};
 
 /** Idempotency keys (scoped to the credential): the recovery point of each keyed call and its final response. */
 export const idempotencyKeys = sqliteTable(

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PostgresServer, startPostgresServer } from "../../../test/postgres-server.ts";
+import { createPostgresDatabase } from "../../../test/test-stores.ts";
+import { isStoreUnavailable, StoreUnavailableError } from "../sql.ts";
+import { openPostgresStore } from "./open-postgres.ts";
+
+describe("PostgreSQL store", () => {
+  it("lets several processes start on one new database together: one migrates, all open", async () => {
+    const url = await createPostgresDatabase();
+    const stores = await Promise.all(
+      Array.from({ length: 4 }, () => openPostgresStore(url, { poolSize: 2 })),
+    );
+    try {
+      for (const store of stores) expect(await store.ready()).toBe(true);
+      const applied = await stores[0]?.sql.get<{ n: number }>(
+        'select count(*) as n from drizzle."__drizzle_migrations"',
+      );
+      expect(applied?.n).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it("tells a live claim owner from a dead one, across processes", async () => {
+    const url = await createPostgresDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    expect(a.ownerId).not.toBe(b.ownerId);
+    expect(await b.isOwnerAlive(a.ownerId)).toBe(true);
+    const gone = a.ownerId;
+    await a.close();
+    expect(await b.isOwnerAlive(gone)).toBe(false);
+    // Asking does not keep the lock: the answer stays the same.
+    expect(await b.isOwnerAlive(gone)).toBe(false);
+    expect(await b.isOwnerAlive(b.ownerId)).toBe(true);
+    await b.close();
+  });
+
+  it("rolls a transaction back when its work throws, and binds many parameters in order", async () => {
+    const store = await openPostgresStore(await createPostgresDatabase());
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.run("insert into dealers (uuid, name, created_at) values (?, ?, ?)", ["d-1", "One", 1]);
+        throw new Error("step failed");
+      }),
+    ).rejects.toThrow("step failed");
+    expect(await store.sql.get("select uuid from dealers where uuid = ?", ["d-1"])).toBeUndefined();
+    const row = await store.sql.get<Record<string, number>>(
+      `select ${Array.from({ length: 12 }, (_, i) => `?::int as "p${i}"`).join(", ")}`,
+      Array.from({ length: 12 }, (_, i) => i * 10),
+    );
+    expect(Object.values(row ?? {})).toEqual(Array.from({ length: 12 }, (_, i) => i * 10));
+    await store.close();
+  });
+
+  it("reads counts and epoch milliseconds back as numbers", async () => {
+    const store = await openPostgresStore(await createPostgresDatabase());
+    const row = await store.sql.get<{ n: number; ms: number; total: number }>(
+      "select count(*) as n, ?::bigint as ms, sum(x) as total from (values (1), (2)) as t(x)",
+      [1_764_000_000_123],
+    );
+    expect(row).toEqual({ n: 2, ms: 1_764_000_000_123, total: 3 });
+    await store.close();
+  });
+});
+
+describe("PostgreSQL store when the server goes away", () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    // Durable: the server is crashed on purpose, and what it acknowledged must still be there after.
+    server = await startPostgresServer({ durable: true });
+  });
+  afterAll(() => server.destroy());
+
+  it("answers StoreUnavailableError promptly while the server is down, and reconnects by itself", async () => {
+    const store = await openPostgresStore(server.urlOf("postgres"), { connectTimeoutMs: 1000 });
+    try {
+      expect(await store.sql.get<{ one: number }>("select 1 as one")).toEqual({ one: 1 });
+      server.stop("immediate");
+      const started = performance.now();
+      const read = await store.sql.get("select 1 as one").catch((error: unknown) => error);
+      const tx = await store.transaction((t) => t.get("select 1 as one")).catch((error: unknown) => error);
+      expect(read).toBeInstanceOf(StoreUnavailableError);
+      expect(isStoreUnavailable(tx)).toBe(true);
+      expect(await store.ready()).toBe(false);
+      // Bounded by the connect timeout, never a hang.
+      expect(performance.now() - started).toBeLessThan(10_000);
+      server.start();
+      expect(await store.sql.get<{ one: number }>("select 1 as one")).toEqual({ one: 1 });
+      expect(await store.transaction((t) => t.get<{ one: number }>("select 1 as one"))).toEqual({ one: 1 });
+      expect(await store.ready()).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,229 @@
+import { createHash, randomInt } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import type { Sql, SqlParam, Store } from "../sql.ts";
+import { translate } from "./pg-errors.ts";
+
+export type PostgresStore = Store & { readonly dialect: "postgres"; readonly pool: pg.Pool };
+
+export type PostgresOptions = {
+  /** Connections per process. */
+  poolSize?: number;
+  /** How long to wait for a connection before answering 503: never hang on a database that is gone. */
+  connectTimeoutMs?: number;
+  /** How long any one statement may run (server side), and how long the client waits for its answer. */
+  statementTimeoutMs?: number;
+};
+
+const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations/postgres", import.meta.url));
+
+/** Advisory lock keys (first int4: payreq's namespace). */
+const LOCK_NAMESPACE = 0x70_61_79_72; // "payr"
+const MIGRATION_LOCK = 1;
+const AUDIT_CHAIN_LOCK = 2;
+/** Owners are the second key of this namespace: a live process holds its own for its whole life. */
+const OWNER_NAMESPACE = 0x70_61_79_6f; // "payo"
+
+/** int8 (counts, epoch milliseconds) and numeric (sums) come back as strings by default; ours all fit a double. */
+const types = {
+  getTypeParser: (oid: number, format?: string) => {
+    if (oid === 20 || oid === 1700) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+const placeholders = new Map<string, { name: string; text: string }>();
+/** `?` → `$n`, and a statement name, so each connection prepares each statement once. */
+const toPg = (text: string) => {
+  let converted = placeholders.get(text);
+  if (!converted) {
+    let n = 0;
+    converted = {
+      name: `p${createHash("sha1").update(text).digest("hex").slice(0, 16)}`,
+      text: text.replace(/\?/g, () => `$${++n}`),
+    };
+    placeholders.set(text, converted);
+  }
+  return converted;
+};
+
+type Queryable = Pick<pg.PoolClient, "query">;
+
+const createSql = (client: Queryable): Sql => {
+  const query = async (text: string, params: readonly SqlParam[] = []) => {
+    const { name, text: converted } = toPg(text);
+    try {
+      return await client.query({ name, text: converted, values: [...params] });
+    } catch (error) {
+      throw translate(error);
+    }
+  };
+  return {
+    all: async <T>(text: string, params?: readonly SqlParam[]) => (await query(text, params)).rows as T[],
+    get: async <T>(text: string, params?: readonly SqlParam[]) =>
+      (await query(text, params)).rows[0] as T | undefined,
+    run: async (text, params) => ({ changes: (await query(text, params)).rowCount ?? 0 }),
+  };
+};
+
+const redactUrl = (url: string) => {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://…";
+  }
+};
+
+const applyMigrations = async (config: pg.ClientConfig) => {
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    // Several instances starting together: one migrates, the others wait for it and then find nothing to do.
+    await client.query("select pg_advisory_lock($1, $2)", [LOCK_NAMESPACE, MIGRATION_LOCK]);
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.end();
+  }
+};
+
+/**
+ * The process's owner id: a random number whose session-level advisory lock it holds on a connection of its own.
+ * Another process can tell whether the owner of a claim still runs by trying that lock; the database releases it
+ * when the owner's connection ends, however the process ended. A lost connection is re-established with the lock.
+ */
+const holdOwnerLock = async (config: pg.ClientConfig, onError: (error: unknown) => void) => {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let ownerId = 0;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client(config);
+    next.on("error", (error) => {
+      onError(error);
+      if (client === next) client = undefined;
+      if (!closed) setTimeout(() => connect().catch(onError), 1000).unref();
+    });
+    await next.connect();
+    for (;;) {
+      if (ownerId === 0) ownerId = randomInt(1, 2 ** 31 - 1);
+      const { rows } = await next.query<{ got: boolean }>("select pg_try_advisory_lock($1, $2) as got", [
+        OWNER_NAMESPACE,
+        ownerId,
+      ]);
+      if (rows[0]?.got) break;
+      ownerId = 0;
+    }
+    client = next;
+  };
+  await connect();
+  return {
+    get ownerId() {
+      return ownerId;
+    },
+    close: async () => {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
+};
+
+/**
+ * A PostgreSQL database shared by any number of processes: a pool of short transactions per process, migrations
+ * applied under an advisory lock, the audit chain appended under another.
+ */
+export const openPostgresStore = async (
+  url: string,
+  options: PostgresOptions = {},
+): Promise<PostgresStore> => {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
+  const config: pg.PoolConfig = {
+    connectionString: url,
+    types,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2000,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 2000,
+    application_name: "payreq",
+  };
+  await applyMigrations(config);
+  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+  // An idle connection the server dropped is an event, not a crash: the pool opens a new one when needed.
+  pool.on("error", () => undefined);
+  const owner = await holdOwnerLock(config, () => undefined);
+  const stats = { transactions: 0, commits: 0 };
+
+  const connect = async () => {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      throw translate(error);
+    }
+  };
+
+  return {
+    dialect: "postgres",
+    location: redactUrl(url),
+    pool,
+    sql: createSql({
+      query: ((...args: Parameters<pg.Pool["query"]>) => pool.query(...args)) as Queryable["query"],
+    }),
+    async transaction(work) {
+      stats.transactions++;
+      const client = await connect();
+      let broken: unknown;
+      try {
+        await client.query("begin");
+        const result = await work(createSql(client));
+        await client.query("commit");
+        stats.commits++;
+        return result;
+      } catch (error) {
+        broken = error;
+        await client.query("rollback").catch(() => undefined);
+        throw translate(error);
+      } finally {
+        client.release(broken !== undefined && translate(broken) !== broken);
+      }
+    },
+    async lockAuditChain(tx) {
+      await tx.get("select pg_advisory_xact_lock(?, ?)", [LOCK_NAMESPACE, AUDIT_CHAIN_LOCK]);
+    },
+    get ownerId() {
+      return owner.ownerId;
+    },
+    async isOwnerAlive(ownerId) {
+      if (ownerId === owner.ownerId) return true;
+      const client = await connect();
+      try {
+        const { rows } = await client.query<{ got: boolean }>("select pg_try_advisory_lock($1, $2) as got", [
+          OWNER_NAMESPACE,
+          ownerId,
+        ]);
+        if (!rows[0]?.got) return true;
+        await client.query("select pg_advisory_unlock($1, $2)", [OWNER_NAMESPACE, ownerId]);
+        return false;
+      } catch (error) {
+        throw translate(error);
+      } finally {
+        client.release();
+      }
+    },
+    async ready() {
+      try {
+        const { rows } = await pool.query<{ n: number }>(
+          'select count(*) as n from drizzle."__drizzle_migrations"',
+        );
+        return (rows[0]?.n ?? 0) > 0;
+      } catch {
+        return false;
+      }
+    },
+    stats,
+    async close() {
+      await owner.close();
+      await pool.end();
+    },
+  };
+};

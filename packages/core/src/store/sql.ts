@@ -1,0 +1,54 @@
+/** Parameters bind positionally to `?`: numbers, strings and null. Booleans are stored as 0/1 in both stores. */
+export type SqlParam = string | number | null;
+
+/**
+ * The one query interface of both stores. Statements are written once, in the SQL both SQLite and PostgreSQL
+ * accept: `?` placeholders, quoted camelCase aliases, `on conflict`, `returning`. Where the two differ the store's
+ * `dialect` says which to use (see dialect.ts).
+ */
+export type Sql = {
+  all<T>(text: string, params?: readonly SqlParam[]): Promise<T[]>;
+  get<T>(text: string, params?: readonly SqlParam[]): Promise<T | undefined>;
+  run(text: string, params?: readonly SqlParam[]): Promise<{ changes: number }>;
+};
+
+export type Dialect = "sqlite" | "postgres";
+
+export type StoreStats = { transactions: number; commits: number };
+
+/** The shared database of every process of the service: SQLite (one host) or PostgreSQL (any number of hosts). */
+export type Store = {
+  readonly dialect: Dialect;
+  /** Where it is, for logs: a file path, or the URL without its password. */
+  readonly location: string;
+  /** Reads that need no transaction. */
+  readonly sql: Sql;
+  /**
+   * Runs `work` in one transaction and resolves after its commit; if `work` throws, none of its writes happen.
+   * SQLite shares one commit among concurrent callers (group commit); PostgreSQL uses a short transaction each.
+   */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: waits until no other transaction of any process can append to the audit chain, until
+   * this one ends. SQLite's write lock already gives that; PostgreSQL takes a transaction-scoped advisory lock.
+   */
+  lockAuditChain(tx: Sql): Promise<void>;
+  /** This process as a claim owner: its pid on SQLite (one host), a number held by a session lock on PostgreSQL. */
+  readonly ownerId: number;
+  /** Whether the process that holds `ownerId` is still running. */
+  isOwnerAlive(ownerId: number): Promise<boolean>;
+  /** The store answers and its migrations are applied. */
+  ready(): Promise<boolean>;
+  readonly stats: StoreStats;
+  close(): Promise<void>;
+};
+
+/** The store could not be reached (a lost connection, a server restarting): the call may be retried. */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("the database is unavailable", { cause });
+    this.name = "StoreUnavailableError";
+  }
+}
+
+export const isStoreUnavailable = (error: unknown): boolean => error instanceof StoreUnavailableError;

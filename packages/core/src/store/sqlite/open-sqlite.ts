@@ -1,0 +1,124 @@
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import type { Sql, SqlParam, Store } from "../sql.ts";
+import { createWriteQueue, type WriteQueue } from "./write-queue.ts";
+
+export type SqliteStore = Store & {
+  readonly dialect: "sqlite";
+  /** The connection itself, for the SQLite-only tools (integrity checks, tests that tamper with the file). */
+  readonly sqlite: Database.Database;
+  readonly writes: WriteQueue;
+};
+
+const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations/sqlite", import.meta.url));
+const MIN_SQLITE_VERSION = [3, 51, 3];
+
+const assertSqliteVersion = (sqlite: Database.Database) => {
+  const version = (sqlite.prepare("select sqlite_version() as v").get() as { v: string }).v;
+  const parts = version.split(".").map(Number);
+  for (let i = 0; i < MIN_SQLITE_VERSION.length; i++) {
+    const have = parts[i] ?? 0;
+    const need = MIN_SQLITE_VERSION[i] ?? 0;
+    if (have > need) return;
+    if (have < need)
+      throw new Error(`SQLite ${version} is too old: ${MIN_SQLITE_VERSION.join(".")} or later is needed`);
+  }
+};
+
+/**
+ * Two processes starting on one new file race to migrate; drizzle's migrator reads before it writes, so the loser
+ * gets SQLITE_BUSY at once instead of waiting. Retry until the winner has finished.
+ */
+const migrateExclusively = (sqlite: Database.Database) => {
+  const db = drizzle(sqlite);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      return;
+    } catch (error) {
+      const busy = (error as { code?: string }).code?.startsWith("SQLITE_BUSY");
+      if (!busy || attempt >= 50) throw error;
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 * attempt);
+    }
+  }
+};
+
+/** Statements prepared once per text: the send path runs a fixed handful, and preparing cost more than running. */
+const createSql = (sqlite: Database.Database): Sql => {
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (text: string) => {
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = sqlite.prepare(text);
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+  const none: readonly SqlParam[] = [];
+  return {
+    all: async <T>(text: string, params = none) => prepared(text).all(...params) as T[],
+    get: async <T>(text: string, params = none) => prepared(text).get(...params) as T | undefined,
+    run: async (text: string, params = none) => ({ changes: prepared(text).run(...params).changes }),
+  };
+};
+
+const isAlive = (pid: number) => {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * A SQLite file (or ":memory:") in WAL mode with synchronous=FULL, its committed migrations applied. Writes go
+ * through the write queue: the transactions of concurrent calls share one IMMEDIATE transaction and one fsync.
+ */
+export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number } = {}): SqliteStore => {
+  const sqlite = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+  try {
+    assertSqliteVersion(sqlite);
+    if (path !== ":memory:") sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = FULL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    migrateExclusively(sqlite);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  const sql = createSql(sqlite);
+  const writes = createWriteQueue(sqlite);
+  return {
+    dialect: "sqlite",
+    location: path,
+    sqlite,
+    writes,
+    sql,
+    transaction: (work) => writes.run(() => work(sql)),
+    lockAuditChain: async () => undefined,
+    ownerId: process.pid,
+    // One file needs one host (WAL uses shared memory), so the owner's pid tells whether it still runs.
+    isOwnerAlive: async (pid) => isAlive(pid),
+    async ready() {
+      const row = sqlite
+        .prepare(
+          "select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'",
+        )
+        .get() as { n: number };
+      return row.n === 1;
+    },
+    get stats() {
+      return { transactions: writes.stats.calls, commits: writes.stats.batches };
+    },
+    async close() {
+      await writes.drain();
+      sqlite.close();
+    },
+  };
+};
