@@ -1,23 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createCore, openDatabase, seedDemo } from "@payreq/core";
-import { formatAuditQueryResults, runAuditQueryBench } from "./audit-query.ts";
+import { createCore, seedDemo } from "@payreq/core";
+import { type AuditQueryResult, formatAuditQueryResults, runAuditQueryBench } from "./audit-query.ts";
+import { type BenchStores, type StoreKind, startBenchStores } from "./bench-stores.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 import { startProcess } from "./processes.ts";
 
 /**
- * `pnpm bench`: the bare Hono route and the real service, one after the other, on this machine in this run,
- * with the same autocannon load; then the audit query benchmark. Prints a summary and writes
- * bench/results/latest.json. Every process it starts is stopped before it exits.
+ * `pnpm bench`: the bare Hono route and the real service on each store, one after the other, on this machine in
+ * this run, with the same autocannon load; then the audit query benchmark on each store. Prints a summary and
+ * writes bench/results/<time>.json, one file per run. Every process it starts is stopped before it exits.
  */
 const { values } = parseArgs({
   options: {
     connections: { type: "string", default: "50" },
     duration: { type: "string", default: "15" },
     warmup: { type: "string", default: "5" },
+    stores: { type: "string", default: "sqlite,postgres" },
     "audit-small": { type: "string", default: "10000" },
     "audit-large": { type: "string", default: "1000000" },
     "skip-audit": { type: "boolean", default: false },
@@ -26,6 +28,7 @@ const { values } = parseArgs({
 const connections = Number(values.connections);
 const durationSeconds = Number(values.duration);
 const warmupSeconds = Number(values.warmup);
+const kinds = values.stores.split(",") as StoreKind[];
 
 const BENCH_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SERVER_DIR = fileURLToPath(new URL("../../apps/server", import.meta.url));
@@ -57,8 +60,46 @@ const publishedBody = (customerUuid: string) => (n: number) =>
     orderType: "RO",
   });
 
+type ServiceResult = LoadResult & { store: StoreKind; auditRows: number };
+
+/** The service on one store: demo data seeded, then `payreq serve` as a process under the load. */
+const measureService = async (stores: BenchStores, kind: StoreKind): Promise<ServiceResult> => {
+  const { store, env } = await stores.open(kind, `service_${kind}`);
+  const core = createCore({ store, paymentUrls: { baseUrl: "http://127.0.0.1/pay", ttlMs: 86_400_000 } });
+  const demo = await seedDemo(store, core.credentials, core.clock);
+  if (!demo) throw new Error("fresh database was not empty");
+  const { username, password } = demo.credentials.sunriseSender;
+  process.stderr.write(`payreq service on ${kind} (embedded backend, demo data, Basic auth, audit log)\n`);
+  const service = await startProcess(
+    ["--import", "tsx", "src/cli/main.ts", "serve"],
+    { ...env, PORT: "0" },
+    SERVER_DIR,
+  );
+  try {
+    const result = await measure(
+      `${service.url}${PATH}`,
+      { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` },
+      publishedBody(demo.ids.customers.sunriseFull),
+    );
+    const audited = await store.sql.get<{ n: number }>("select count(*) as n from audit_log");
+    return { ...result, store: kind, auditRows: audited?.n ?? 0 };
+  } finally {
+    await service.stop();
+    await store.close();
+  }
+};
+
+const line = (name: string, r: LoadResult) =>
+  `${name.padEnd(18)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}`;
+
+const ratiosOf = (service: LoadResult, bare: LoadResult) => ({
+  throughput: service.requestsPerSecond / bare.requestsPerSecond,
+  p50: service.latencyP50Ms / Math.max(bare.latencyP50Ms, 1),
+  p99: service.latencyP99Ms / Math.max(bare.latencyP99Ms, 1),
+});
+
 const main = async () => {
-  const workDir = mkdtempSync(join(tmpdir(), "payreq-bench-"));
+  const stores = await startBenchStores(kinds);
   try {
     process.stderr.write(
       `bare Hono: ${connections} connections, ${warmupSeconds}s warm-up, ${durationSeconds}s\n`,
@@ -74,89 +115,60 @@ const main = async () => {
     } finally {
       await bare.stop();
     }
+    const services: ServiceResult[] = [];
+    for (const kind of kinds) services.push(await measureService(stores, kind));
 
-    const databasePath = join(workDir, "service.db");
-    const database = openDatabase(databasePath);
-    const core = createCore({
-      database,
-      paymentUrls: { baseUrl: "http://127.0.0.1/pay", ttlMs: 86_400_000 },
-    });
-    const demo = await seedDemo(database, core.credentials, core.clock);
-    await database.close();
-    if (!demo) throw new Error("fresh database was not empty");
-    const { username, password } = demo.credentials.sunriseSender;
-
-    process.stderr.write(
-      "payreq service (embedded backend, demo data, Basic auth, audit log, synchronous=FULL)\n",
-    );
-    const service = await startProcess(
-      ["--import", "tsx", "src/cli/main.ts", "serve"],
-      { PAYREQ_DATABASE: databasePath, PORT: "0" },
-      SERVER_DIR,
-    );
-    let serviceResult: LoadResult;
-    try {
-      serviceResult = await measure(
-        `${service.url}${PATH}`,
-        { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` },
-        publishedBody(demo.ids.customers.sunriseFull),
-      );
-    } finally {
-      await service.stop();
-    }
-    const check = openDatabase(databasePath);
-    const audited = (check.sqlite.prepare("select count(*) as n from audit_log").get() as { n: number }).n;
-    const synchronous = check.sqlite.pragma("synchronous", { simple: true });
-    await check.close();
-
-    const ratios = {
-      throughput: serviceResult.requestsPerSecond / bareResult.requestsPerSecond,
-      p50: serviceResult.latencyP50Ms / Math.max(bareResult.latencyP50Ms, 1),
-      p99: serviceResult.latencyP99Ms / Math.max(bareResult.latencyP99Ms, 1),
-    };
-    const line = (name: string, r: LoadResult) =>
-      `${name.padEnd(8)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}`;
     console.log(
       `\nSend Payment Request, ${connections} connections, ${durationSeconds}s, ${cpus().length} cores`,
     );
     console.log(line("bare", bareResult));
-    console.log(line("service", serviceResult));
-    console.log(
-      `ratio    throughput ${ratios.throughput.toFixed(2)}x  p50 ${ratios.p50.toFixed(2)}x  p99 ${ratios.p99.toFixed(2)}x  (audit rows written: ${audited}, synchronous=${synchronous === 2 ? "FULL" : synchronous})`,
-    );
+    for (const service of services) {
+      const r = ratiosOf(service, bareResult);
+      console.log(line(`service (${service.store})`, service));
+      console.log(
+        `${"  ratio".padEnd(18)} throughput ${r.throughput.toFixed(2)}x  p50 ${r.p50.toFixed(2)}x  p99 ${r.p99.toFixed(2)}x  (audit rows written: ${service.auditRows})`,
+      );
+    }
 
-    let audit: ReturnType<typeof runAuditQueryBench> | undefined;
+    const audit: Record<string, AuditQueryResult[]> = {};
     const small = Number(values["audit-small"]);
     const large = Number(values["audit-large"]);
     if (!values["skip-audit"]) {
-      process.stderr.write(`\naudit query benchmark: ${small} vs ${large} rows\n`);
-      audit = runAuditQueryBench({ small, large, repeat: 200 });
-      console.log(`\n${formatAuditQueryResults(audit, small, large)}`);
+      for (const kind of kinds) {
+        process.stderr.write(`\naudit query benchmark on ${kind}: ${small} vs ${large} rows\n`);
+        audit[kind] = await runAuditQueryBench(stores, kind, { small, large, repeat: 200 });
+        console.log(`\n${formatAuditQueryResults(kind, audit[kind] ?? [], small, large)}`);
+      }
     }
 
+    const at = new Date();
     mkdirSync(join(BENCH_DIR, "results"), { recursive: true });
+    const file = join(
+      BENCH_DIR,
+      "results",
+      `${at
+        .toISOString()
+        .replace(/:/g, "-")
+        .replace(/\.\d+Z$/, "Z")}.json`,
+    );
     writeFileSync(
-      join(BENCH_DIR, "results", "latest.json"),
+      file,
       `${JSON.stringify(
         {
-          at: new Date().toISOString(),
+          at: at.toISOString(),
           machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
           load: { connections, durationSeconds, warmupSeconds },
           bare: bareResult,
-          service: {
-            ...serviceResult,
-            auditRows: audited,
-            synchronous: synchronous === 2 ? "FULL" : String(synchronous),
-          },
-          ratios,
-          audit: audit ? { smallRows: small, largeRows: large, queries: audit } : null,
+          services: services.map((service) => ({ ...service, ratios: ratiosOf(service, bareResult) })),
+          audit: values["skip-audit"] ? null : { smallRows: small, largeRows: large, queries: audit },
         },
         null,
         2,
       )}\n`,
     );
+    process.stderr.write(`\nwrote ${file}\n`);
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    stores.close();
   }
 };
 

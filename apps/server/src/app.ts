@@ -1,4 +1,4 @@
-import { hasRemoteDelivery, isMigrated } from "@payreq/core";
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from "@payreq/core";
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
@@ -39,26 +39,28 @@ export const createApp = (deps: AppDeps) => {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) => {
-    try {
-      deps.core.deps.database.sqlite.prepare("select 1").get();
-      if (!isMigrated(deps.core.deps.database)) return c.json({ status: "not migrated" }, 503);
-      return c.json({ status: "ready" });
-    } catch {
-      return c.json({ status: "database unavailable" }, 503);
-    }
+  app.get("/readyz", async (c) => {
+    if (await deps.core.store.ready()) return c.json({ status: "ready" });
+    c.header("Retry-After", String(STORE_RETRY_AFTER_SECONDS));
+    return c.json({ status: "database unavailable" }, 503);
   });
 
   registerDocsRoutes(app, deps);
   registerSendPaymentRequestRoute(app, deps);
   registerAuditLogRoutes(app, deps);
   // An aggregator in upstream mode is not itself a platform: its backend is the HTTP client.
-  if (!hasRemoteDelivery(deps.core.deps.backend)) registerUpstreamV4Routes(app, deps);
+  const { backend } = deps.core.deps;
+  if (backend.kind === "embedded") registerUpstreamV4Routes(app, deps, backend);
   registerPaymentPageRoutes(app, deps);
   mountTrpc(app, deps);
 
   app.notFound((c) => errorResponse(c, "NOT_FOUND"));
   app.onError((error, c) => {
+    if (isStoreUnavailable(error)) {
+      logger.warn("database unavailable", { requestId: c.get("requestId") });
+      c.header("Retry-After", String(STORE_RETRY_AFTER_SECONDS));
+      return errorResponse(c, "STORE_UNAVAILABLE");
+    }
     logger.error("unhandled error", {
       requestId: c.get("requestId"),
       error: `${error.name}: ${error.message}`,

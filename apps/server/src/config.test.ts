@@ -25,6 +25,8 @@ describe("readConfig", () => {
     [{ PAYREQ_HEADERS_TIMEOUT: "40s" }, "PAYREQ_HEADERS_TIMEOUT"],
     [{ PAYREQ_IDLE_TIMEOUT: "5s", PAYREQ_DELIVERY_TIMEOUT: "10s" }, "PAYREQ_IDLE_TIMEOUT"],
     [{ PAYREQ_MAX_CONNECTIONS: "0" }, "PAYREQ_MAX_CONNECTIONS"],
+    [{ PAYREQ_DATABASE_URL: "mysql://db/payreq" }, "PAYREQ_DATABASE_URL"],
+    [{ PAYREQ_DATABASE_POOL: "0" }, "PAYREQ_DATABASE_POOL"],
   ])("refuses timeouts and caps that cannot work together: %j", (env, name) => {
     expect(() => readConfig(env)).toThrow(name);
   });
@@ -45,11 +47,15 @@ describe("readConfig", () => {
       PAYREQ_IDLE_TIMEOUT: "60s",
       PAYREQ_MAX_CONNECTIONS: "200",
       PAYREQ_HSTS: "on",
+      PAYREQ_DATABASE_URL: "postgres://payreq:secret@db.internal:5432/payreq",
+      PAYREQ_DATABASE_POOL: "20",
     });
     expect(config).toEqual({
       port: 8080,
       host: "0.0.0.0",
       databasePath: "/var/lib/payreq.db",
+      databaseUrl: "postgres://payreq:secret@db.internal:5432/payreq",
+      databasePoolSize: 20,
       paymentUrlBase: "https://pay.example.com/p",
       paymentUrlTtlMs: 72 * 3_600_000,
       deliveryTimeoutMs: 5000,

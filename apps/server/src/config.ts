@@ -42,6 +42,18 @@ const ConfigSchema = z.object({
     .default(3000),
   HOST: z.string().min(1, "HOST must not be empty").default("127.0.0.1"),
   PAYREQ_DATABASE: z.string().min(1, "PAYREQ_DATABASE must not be empty").default("./data/payreq.db"),
+  PAYREQ_DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: "PAYREQ_DATABASE_URL must be a postgres:// or postgresql:// URL",
+    })
+    .optional(),
+  PAYREQ_DATABASE_POOL: z.coerce
+    .number({ error: "PAYREQ_DATABASE_POOL must be a number" })
+    .int("PAYREQ_DATABASE_POOL must be an integer")
+    .min(1, "PAYREQ_DATABASE_POOL must be 1-100")
+    .max(100, "PAYREQ_DATABASE_POOL must be 1-100")
+    .default(10),
   PAYREQ_PAYMENT_URL_BASE: z
     .url({ protocol: /^https?$/, error: "PAYREQ_PAYMENT_URL_BASE must be an http(s) URL" })
     .optional(),
@@ -103,6 +115,9 @@ export type Config = {
   port: number;
   host: string;
   databasePath: string;
+  /** PostgreSQL, shared by every instance; when set, `databasePath` is not used. */
+  databaseUrl?: string | undefined;
+  databasePoolSize: number;
   paymentUrlBase: string;
   paymentUrlTtlMs: number;
   deliveryTimeoutMs: number;
@@ -169,6 +184,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     port: c.PORT,
     host: c.HOST,
     databasePath,
+    databaseUrl: c.PAYREQ_DATABASE_URL,
+    databasePoolSize: c.PAYREQ_DATABASE_POOL,
     paymentUrlBase: c.PAYREQ_PAYMENT_URL_BASE ?? `http://${shownHost}:${c.PORT}/pay`,
     paymentUrlTtlMs: c.PAYREQ_PAYMENT_URL_TTL,
     deliveryTimeoutMs: c.PAYREQ_DELIVERY_TIMEOUT,

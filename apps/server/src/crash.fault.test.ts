@@ -1,10 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openDatabase, verifyAuditChain } from "@payreq/core";
-import { createTestCore } from "@payreq/core/testing";
+import { type SqliteStore, verifyAuditChain } from "@payreq/core";
+import { startPostgresServer } from "@payreq/core/testing/postgres-server";
 import { startSmsProvider } from "@payreq/core/testing/providers";
+import { TEST_STORES } from "@payreq/core/testing/stores";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { seededDatabase } from "../test/seeded-database.ts";
 import { startServerProcess } from "../test/server-process.ts";
 
 /**
@@ -12,7 +11,8 @@ import { startServerProcess } from "../test/server-process.ts";
  * After every kill the database must pass integrity_check and the audit chain must verify; every call the
  * client saw answered 200 must have its payment request, outbox messages and audit row; every call that got no
  * answer must complete when retried with its key, with one payment request and at most one message per channel.
- * PAYREQ_CRASH_KILLS sets the number of kills (5 by default; the long run in the closing notes used 100).
+ * PAYREQ_CRASH_KILLS sets the number of kills (5 by default; the long run in the closing notes used 100). On
+ * PostgreSQL the server is a durable one of its own (fsync on), as in production.
  */
 const KILLS = Number(process.env.PAYREQ_CRASH_KILLS ?? 5);
 const WORKERS = 8;
@@ -22,15 +22,29 @@ type Acknowledged = Call & {
   response: { requestId: string; paymentRequestUuid: string; textSent?: string; emailSent?: string };
 };
 
-describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
+/** A retry of a call whose process was killed; 409 while the database has yet to see that process gone. */
+const retryUntilDone = async (send: () => Promise<Response>) => {
+  for (let attempt = 0; ; attempt++) {
+    const res = await send();
+    if (res.status !== 409 || attempt >= 50) return res;
+    await res.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe.each(TEST_STORES)("crash safety on %s", { timeout: 60_000 + KILLS * 15_000 }, (kind) => {
   it(`keeps every acknowledged call and completes every interrupted one across ${KILLS} kill -9s`, async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "payreq-crash-")), "crash.db");
-    const seeded = await createTestCore({ path });
-    const { sunriseSender } = seeded.demo.credentials;
+    let target: Record<string, string> | undefined;
+    if (kind === "postgres") {
+      const server = await startPostgresServer({ durable: true });
+      onTestFinished(() => server.destroy());
+      target = { PAYREQ_DATABASE_URL: server.urlOf("postgres") };
+    }
+    const seeded = await seededDatabase(kind, target);
+    onTestFinished(() => seeded.store.close());
+    const { auth } = seeded;
     const dept = seeded.demo.ids.departments.sunrise;
     const customers = [seeded.demo.ids.customers.sunriseFull, seeded.demo.ids.customers.sunrisePhoneOnly];
-    await seeded.database.close();
-    const auth = `Basic ${Buffer.from(`${sunriseSender.username}:${sunriseSender.password}`).toString("base64")}`;
     // Texts go to a real HTTP provider on loopback, which counts what it is handed: kills must never double a text.
     const sms = await startSmsProvider("ACcrash", "crash-token");
     onTestFinished(() => sms.close());
@@ -56,7 +70,7 @@ describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
 
     for (let round = 0; round < KILLS; round++) {
       const server = await startServerProcess({
-        PAYREQ_DATABASE: path,
+        ...seeded.env,
         PAYREQ_DELIVERY_TIMEOUT: "2s",
         ...providerEnv,
       });
@@ -65,7 +79,7 @@ describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
 
       // Interrupted calls of the previous round are retried with their keys first: they must complete.
       for (const call of interrupted) {
-        const res = await post(server.url, call);
+        const res = await retryUntilDone(() => post(server.url, call));
         expect(res.status, JSON.stringify(call)).toBe(200);
         acknowledged.push({ ...call, response: (await res.json()) as Acknowledged["response"] });
         totals.retried++;
@@ -108,37 +122,35 @@ describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
       await Promise.all(load);
       expect(failures).toEqual([]);
 
-      const database = openDatabase(path);
-      try {
-        expect(database.sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
-        expect(verifyAuditChain(database.sqlite).ok).toBe(true);
-        const pr = database.sqlite.prepare("select uuid from payment_requests where uuid = ?");
-        const audit = database.sqlite.prepare("select http_status from audit_log where request_id = ?");
-        const delivered = database.sqlite.prepare(
-          "select count(*) as n from outbox where payment_request_uuid = ? and channel = ? and status = 'DELIVERED'",
-        );
-        for (const call of acknowledged) {
-          const { response } = call;
-          expect(pr.get(response.paymentRequestUuid), call.key).toBeDefined();
-          expect(audit.get(response.requestId), call.key).toBeDefined();
-          for (const channel of ["text", "email"] as const) {
-            const sent = (channel === "text" ? response.textSent : response.emailSent) === "SUCCESS";
-            expect(
-              (delivered.get(response.paymentRequestUuid, channel) as { n: number }).n,
-              `${call.key} ${channel}`,
-            ).toBe(sent ? 1 : 0);
-          }
-          totals.checks++;
-        }
-        const perChannel = database.sqlite
-          .prepare(
-            "select max(n) as most from (select count(*) as n from outbox group by payment_request_uuid, channel)",
-          )
-          .get() as { most: number | null };
-        expect(perChannel.most ?? 0).toBeLessThanOrEqual(1);
-      } finally {
-        await database.close();
+      const { sql } = seeded.store;
+      if (seeded.store.dialect === "sqlite") {
+        expect((seeded.store as SqliteStore).sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
       }
+      expect((await verifyAuditChain(sql)).ok).toBe(true);
+      for (const call of acknowledged) {
+        const { response } = call;
+        expect(
+          await sql.get("select uuid from payment_requests where uuid = ?", [response.paymentRequestUuid]),
+          call.key,
+        ).toBeDefined();
+        expect(
+          await sql.get("select http_status from audit_log where request_id = ?", [response.requestId]),
+          call.key,
+        ).toBeDefined();
+        for (const channel of ["text", "email"] as const) {
+          const sent = (channel === "text" ? response.textSent : response.emailSent) === "SUCCESS";
+          const delivered = await sql.get<{ n: number }>(
+            "select count(*) as n from outbox where payment_request_uuid = ? and channel = ? and status = 'DELIVERED'",
+            [response.paymentRequestUuid, channel],
+          );
+          expect(delivered?.n, `${call.key} ${channel}`).toBe(sent ? 1 : 0);
+        }
+        totals.checks++;
+      }
+      const perChannel = await sql.get<{ most: number | null }>(
+        "select max(n) as most from (select count(*) as n from outbox group by payment_request_uuid, channel) as counts",
+      );
+      expect(perChannel?.most ?? 0).toBeLessThanOrEqual(1);
     }
     totals.acknowledged = acknowledged.length;
     const textsPerLink = new Map<string, number>();
@@ -149,7 +161,7 @@ describe("crash safety", { timeout: 60_000 + KILLS * 15_000 }, () => {
     expect([...textsPerLink.values()].filter((n) => n > 1)).toEqual([]);
     expect(sms.requests.length).toBeGreaterThan(0);
     console.log(
-      `crash harness: ${totals.kills} kills, ${totals.acknowledged} acknowledged calls, ${totals.retried} interrupted calls retried, ${totals.checks} acknowledged-call checks, ${sms.requests.length} texts handed to the provider, none twice`,
+      `crash harness on ${kind}: ${totals.kills} kills, ${totals.acknowledged} acknowledged calls, ${totals.retried} interrupted calls retried, ${totals.checks} acknowledged-call checks, ${sms.requests.length} texts handed to the provider, none twice`,
     );
     expect(totals.acknowledged).toBeGreaterThan(0);
   });

@@ -47,7 +47,10 @@ describe.each(["embedded", "upstream"] as const)("the published endpoint, %s mod
       ].sort(),
     );
     expect(
-      h.count("select count(*) as n from payment_requests where uuid = ?", body.paymentRequestUuid),
+      await h.count(
+        "select count(*) as n from payment_requests where uuid = ?",
+        String(body.paymentRequestUuid),
+      ),
     ).toBe(1);
   });
 
@@ -74,7 +77,7 @@ describe.each(["embedded", "upstream"] as const)("the published endpoint, %s mod
     const foreign = await h.post({ amount: 1, orderUuid: "not-an-order-here" });
     expect(foreign.status).toBe(400);
     expect(((await foreign.json()) as Body).errors[0]?.errorCode).toBe(ERRORS.ORDER_NOT_FOUND.code);
-    expect(h.count("select count(*) as n from dealer_orders")).toBe(0);
+    expect(await h.count("select count(*) as n from dealer_orders")).toBe(0);
   });
 
   it("reports a customer who has not opted in to texts", async () => {
@@ -102,14 +105,14 @@ describe.each(["embedded", "upstream"] as const)("the published endpoint, %s mod
     const again = await h.post(body, { "Idempotency-Key": "mode-key-1" });
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(await again.json()).toEqual(await first.json());
-    expect(h.count("select count(*) as n from payment_requests")).toBe(1);
-    expect(h.count("select count(*) as n from outbox")).toBe(2);
+    expect(await h.count("select count(*) as n from payment_requests")).toBe(1);
+    expect(await h.count("select count(*) as n from outbox")).toBe(2);
   });
 
   it("refuses a malformed body before any step", async () => {
     const h = await harness(mode);
     const res = await h.post(h.body({ amount: 10.005 }));
     expect(res.status).toBe(400);
-    expect(h.count("select count(*) as n from dealer_orders")).toBe(0);
+    expect(await h.count("select count(*) as n from dealer_orders")).toBe(0);
   });
 });

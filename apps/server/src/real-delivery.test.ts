@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCore, listOutbox, maskPaymentTokens, openDatabase, sendPaymentRequest } from "@payreq/core";
+import { createCore, listOutbox, maskPaymentTokens, openSqliteStore, sendPaymentRequest } from "@payreq/core";
 import { createTestCore, TEST_PAYMENT_URLS } from "@payreq/core/testing";
 import { startSmsProvider, startSmtpServer } from "@payreq/core/testing/providers";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -18,9 +18,9 @@ describe("pointing the service at an SMTP server and an SMS provider", { timeout
     const sms = await startSmsProvider(ACCOUNT, TOKEN);
     onTestFinished(() => Promise.all([smtp.close(), sms.close()]).then(() => undefined));
     const path = join(mkdtempSync(join(tmpdir(), "payreq-delivery-")), "payreq.db");
-    const seeded = await createTestCore({ path });
+    const seeded = await createTestCore({ store: openSqliteStore(path) });
     const { sunriseSender } = seeded.demo.credentials;
-    await seeded.database.close();
+    await seeded.store.close();
     const server = await startServerProcess({
       PAYREQ_DATABASE: path,
       PAYREQ_SMTP_URL: `smtp://mailer:mail-secret@127.0.0.1:${smtp.port}`,
@@ -111,11 +111,11 @@ describe("provider configuration", () => {
 
 describe("payreq templates and payreq outbox", { timeout: 30_000 }, () => {
   it("refuses a template without the pay link, saves one with it, and the next text uses it", async () => {
-    const env = freshDatabase();
-    const t = await createTestCore({ path: env.PAYREQ_DATABASE });
+    const env = await freshDatabase();
+    const t = await createTestCore({ store: openSqliteStore(env.PAYREQ_DATABASE ?? "") });
     const dealer = t.demo.ids.dealers.sunrise;
     const sunrise = t.demo.credentials.sunriseSender;
-    await t.database.close();
+    await t.store.close();
 
     const refused = await payreq(
       ["templates", "set", dealer, "text-without-email"],
@@ -149,7 +149,10 @@ describe("payreq templates and payreq outbox", { timeout: 30_000 }, () => {
     expect(listed.find((l) => l.kind === "text-without-email")?.own).toBe(true);
     expect(listed.filter((l) => l.own)).toHaveLength(1);
 
-    const core = createCore({ database: openDatabase(env.PAYREQ_DATABASE), paymentUrls: TEST_PAYMENT_URLS });
+    const core = createCore({
+      store: openSqliteStore(env.PAYREQ_DATABASE ?? ""),
+      paymentUrls: TEST_PAYMENT_URLS,
+    });
     const principal = await core.credentials.verify(sunrise.username, sunrise.password);
     const sent = await sendPaymentRequest(
       core.deps,
@@ -169,16 +172,16 @@ describe("payreq templates and payreq outbox", { timeout: 30_000 }, () => {
         receivedAt: Date.now(),
       },
     );
-    const [text] = listOutbox(core.deps.database.sqlite, { channel: "text" });
+    const [text] = await listOutbox(core.store.sql, { channel: "text" });
     expect(text?.body).toBe(
       `Hi Pat! Sunrise Motors asks $12.00: ${maskPaymentTokens((sent.body as { paymentUrl: string }).paymentUrl)}`,
     );
-    await core.deps.database.close();
+    await core.store.close();
   });
 
   it("lists the outbox as a table and as JSON, with filters", async () => {
-    const env = freshDatabase();
-    const t = await createTestCore({ path: env.PAYREQ_DATABASE });
+    const env = await freshDatabase();
+    const t = await createTestCore({ store: openSqliteStore(env.PAYREQ_DATABASE ?? "") });
     const sender = await t.principalOf(t.demo.credentials.sunriseSender);
     await sendPaymentRequest(
       t.deps,
@@ -199,7 +202,7 @@ describe("payreq templates and payreq outbox", { timeout: 30_000 }, () => {
         receivedAt: Date.now(),
       },
     );
-    await t.database.close();
+    await t.store.close();
     const table = await payreq(["outbox", "list"], env);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^TIME \(UTC\)\s+CHANNEL\s+RECIPIENT/);

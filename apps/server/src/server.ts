@@ -12,8 +12,8 @@ import {
   createNotifier,
   createUuidV7Generator,
   type Logger,
-  openDatabase,
-  type PayreqDatabase,
+  openStore,
+  type Store,
   systemClock,
 } from "@payreq/core";
 import { createApp } from "./app.ts";
@@ -23,24 +23,24 @@ export type RunningServer = {
   url: string;
   port: number;
   core: Core;
-  database: PayreqDatabase;
+  store: Store;
   /** Connections open now, refused ones included. */
   readonly openConnections: number;
   /** Stops accepting, lets in-flight calls finish (up to `graceMs`), then closes the database. */
   shutdown(graceMs?: number): Promise<void>;
 };
 
-export const openConfiguredDatabase = (config: Pick<Config, "databasePath">): PayreqDatabase => {
+/** The configured store: PostgreSQL when PAYREQ_DATABASE_URL is set, else the SQLite file. */
+export const openConfiguredStore = (
+  config: Pick<Config, "databasePath" | "databaseUrl" | "databasePoolSize">,
+): Promise<Store> => {
+  if (config.databaseUrl) return openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   if (config.databasePath !== ":memory:") mkdirSync(dirname(config.databasePath), { recursive: true });
-  return openDatabase(config.databasePath);
+  return openStore(config.databasePath);
 };
 
 /** The core on the configured providers: SMTP and an SMS API where set, the outbox for the rest. */
-export const buildCore = (
-  config: Config,
-  database: PayreqDatabase,
-  logger: Logger,
-): Core & { close(): void } => {
+export const buildCore = (config: Config, store: Store, logger: Logger): Core & { close(): void } => {
   const ids = createUuidV7Generator();
   const notifier = createNotifier(
     { smtp: config.smtp && { ...config.smtp, timeoutMs: config.deliveryTimeoutMs }, sms: config.sms },
@@ -48,7 +48,7 @@ export const buildCore = (
   );
   const clock = systemClock;
   const core = createCore({
-    database,
+    store,
     logger,
     ids,
     clock,
@@ -157,7 +157,7 @@ export const startServer = async (
     url: `http://${host}:${port}`,
     port,
     core,
-    database: core.deps.database,
+    store: core.store,
     get openConnections() {
       return open;
     },
@@ -170,7 +170,7 @@ export const startServer = async (
         await closed;
         clearInterval(sweep);
         clearTimeout(deadline);
-        await core.deps.database.close();
+        await core.store.close();
       })();
       return closing;
     },

@@ -26,7 +26,7 @@ const open = (port: number, chunks: string[] = []): Promise<Opened> =>
   });
 
 /** Fails the test if `closed` has not settled within `ms`: the bound is what is being checked. */
-const within = (closed: Promise<number>, ms: number) =>
+const within = <T>(closed: Promise<T>, ms: number) =>
   Promise.race([
     closed,
     new Promise<never>((_, reject) =>

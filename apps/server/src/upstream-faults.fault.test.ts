@@ -47,12 +47,12 @@ describe("upstream faults, step by step", { timeout: 30_000 }, () => {
         const retry = await h.post(body, { "Idempotency-Key": `fault-${step}-${fault}` });
         expect(retry.status).toBe(200);
         expect(
-          h.count("select count(*) as n from dealer_orders where order_number = ?", body.orderNumber),
+          await h.count("select count(*) as n from dealer_orders where order_number = ?", body.orderNumber),
         ).toBe(1);
-        expect(h.count("select count(*) as n from invoices")).toBe(1);
-        expect(h.count("select count(*) as n from payment_requests")).toBe(1);
+        expect(await h.count("select count(*) as n from invoices")).toBe(1);
+        expect(await h.count("select count(*) as n from payment_requests")).toBe(1);
         expect(
-          h.count(
+          await h.count(
             "select max(n) as n from (select count(*) as n from outbox group by payment_request_uuid, channel)",
           ),
         ).toBe(1);
@@ -68,7 +68,7 @@ describe("upstream faults, step by step", { timeout: 30_000 }, () => {
     const res = await h.post(h.body());
     expect(res.status).toBe(200);
     expect(h.proxy.seen.filter((s) => s.path.endsWith("/invoices"))).toHaveLength(3);
-    expect(h.count("select count(*) as n from invoices")).toBe(1);
+    expect(await h.count("select count(*) as n from invoices")).toBe(1);
   });
 
   it("never sends the payment request call without its idempotency key, so no retry is blind", async () => {
@@ -79,8 +79,8 @@ describe("upstream faults, step by step", { timeout: 30_000 }, () => {
     const calls = h.proxy.seen.filter((s) => s.path.endsWith("/payment-requests"));
     expect(calls).toHaveLength(3);
     expect(calls.every((c) => c.idempotencyKey && c.idempotencyKey === calls[0]?.idempotencyKey)).toBe(true);
-    expect(h.count("select count(*) as n from payment_requests")).toBe(1);
-    expect(h.count("select count(*) as n from outbox")).toBe(2);
+    expect(await h.count("select count(*) as n from payment_requests")).toBe(1);
+    expect(await h.count("select count(*) as n from outbox")).toBe(2);
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@payreq/core";
+import { openSqliteStore } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startFaultProxy } from "../test/fault-proxy.ts";
@@ -10,13 +10,13 @@ import { startServerProcess } from "../test/server-process.ts";
 describe("upstream mode across two real processes", { timeout: 60_000 }, () => {
   it("answers like embedded mode, and a retry after a lost answer completes exactly once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "payreq-upstream-"));
-    const upstreamSeed = await createTestCore({ path: join(dir, "upstream.db") });
+    const upstreamSeed = await createTestCore({ store: openSqliteStore(join(dir, "upstream.db")) });
     const { aggregator } = upstreamSeed.demo.credentials;
-    await upstreamSeed.database.close();
-    const aggregatorSeed = await createTestCore({ path: join(dir, "aggregator.db") });
+    await upstreamSeed.store.close();
+    const aggregatorSeed = await createTestCore({ store: openSqliteStore(join(dir, "aggregator.db")) });
     const { sunriseSender } = aggregatorSeed.demo.credentials;
     const { departments, customers } = aggregatorSeed.demo.ids;
-    await aggregatorSeed.database.close();
+    await aggregatorSeed.store.close();
 
     const upstream = await startServerProcess({ PAYREQ_DATABASE: join(dir, "upstream.db") });
     onTestFinished(() => upstream.stop().then(() => undefined));
@@ -68,12 +68,12 @@ describe("upstream mode across two real processes", { timeout: 60_000 }, () => {
     expect(retry.status).toBe(200);
 
     await upstream.stop();
-    const platform = openDatabase(join(dir, "upstream.db"));
-    const count = (sql: string) => (platform.sqlite.prepare(sql).get() as { n: number }).n;
-    expect(count("select count(*) as n from dealer_orders")).toBe(2);
-    expect(count("select count(*) as n from invoices")).toBe(2);
-    expect(count("select count(*) as n from payment_requests")).toBe(2);
-    expect(count("select count(*) as n from outbox")).toBe(4);
+    const platform = openSqliteStore(join(dir, "upstream.db"));
+    const count = async (sql: string) => (await platform.sql.get<{ n: number }>(sql))?.n;
+    expect(await count("select count(*) as n from dealer_orders")).toBe(2);
+    expect(await count("select count(*) as n from invoices")).toBe(2);
+    expect(await count("select count(*) as n from payment_requests")).toBe(2);
+    expect(await count("select count(*) as n from outbox")).toBe(4);
     await platform.close();
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createPostgresDatabase, type TestStoreKind } from "@payreq/core/testing/stores";
 
 const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -20,6 +21,12 @@ export const payreq = (args: string[], env: Record<string, string>, stdin = ""):
     child.stdin?.end(stdin);
   });
 
-export const freshDatabase = () => ({
-  PAYREQ_DATABASE: join(mkdtempSync(join(tmpdir(), "payreq-cli-")), "payreq.db"),
-});
+/** The environment that points a `payreq` process at a new, empty database of the kind. */
+export const freshDatabase = async (kind: TestStoreKind = "sqlite"): Promise<Record<string, string>> =>
+  kind === "sqlite"
+    ? { PAYREQ_DATABASE: join(mkdtempSync(join(tmpdir(), "payreq-cli-")), "payreq.db") }
+    : { PAYREQ_DATABASE_URL: await createPostgresDatabase() };
+
+/** Where that environment points: the file, or the PostgreSQL URL. */
+export const locationOf = (env: Record<string, string>) =>
+  env.PAYREQ_DATABASE_URL ?? env.PAYREQ_DATABASE ?? "";

@@ -1,4 +1,6 @@
+import { openStore } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
+import { openTestStore, type TestStoreKind } from "@payreq/core/testing/stores";
 import { createApp } from "../src/app.ts";
 
 export const PUBLISHED_EXAMPLE = {
@@ -44,9 +46,18 @@ export const sunriseBody = (customerUuid: string, overrides: Record<string, unkn
   ...overrides,
 });
 
-/** The app on a fresh in-memory database with the demo data. */
-export const createTestApp = async (options: Parameters<typeof createTestCore>[0] = {}) => {
-  const core = await createTestCore(options);
+/** The app on a fresh store with the demo data: an in-memory SQLite database, or a new PostgreSQL database. */
+export const createTestApp = async (
+  options: Omit<NonNullable<Parameters<typeof createTestCore>[0]>, "store"> & {
+    store?: TestStoreKind;
+    /** A file path or PostgreSQL URL to open instead of a fresh store, e.g. one a `payreq` process will use. */
+    location?: string;
+  } = {},
+) => {
+  const store = options.location
+    ? await openStore(options.location)
+    : await openTestStore(options.store ?? "sqlite");
+  const core = await createTestCore({ ...options, store });
   const app = createApp({ core });
   const { sunriseSender, harborSender, ops } = core.demo.credentials;
   const sender = basic(sunriseSender.username, sunriseSender.password);
@@ -79,8 +90,9 @@ export const createTestApp = async (options: Parameters<typeof createTestCore>[0
       body: JSON.stringify(input),
     });
 
-  const auditRows = () =>
-    core.database.sqlite.prepare("select * from audit_log order by seq").all() as Record<string, unknown>[];
+  const auditRows = () => core.store.sql.all<Record<string, unknown>>("select * from audit_log order by seq");
+  const count = async (table: string) =>
+    (await core.store.sql.get<{ n: number }>(`select count(*) as n from ${table}`))?.n ?? 0;
 
   return {
     ...core,
@@ -94,5 +106,6 @@ export const createTestApp = async (options: Parameters<typeof createTestCore>[0
     post,
     trpc,
     auditRows,
+    count,
   };
 };

@@ -1,3 +1,4 @@
+import type { SqlParam } from "@payreq/core";
 import { type Clock, createHttpBackend, type UpstreamSettings } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
 import { createApp } from "../src/app.ts";
@@ -65,8 +66,8 @@ export const createModeHarness = async (
     sunriseBody(core.demo.ids.customers.sunriseFull, overrides);
   /** Where the orders, invoices, payment requests and messages live: the embedded core, or the upstream's. */
   const platform = upstream?.core ?? core;
-  const count = (sql: string, ...params: unknown[]) =>
-    (platform.database.sqlite.prepare(sql).get(...params) as { n: number }).n;
+  const count = async (sql: string, ...params: SqlParam[]) =>
+    (await platform.store.sql.get<{ n: number }>(sql, params))?.n ?? 0;
   return {
     mode,
     core,

@@ -11,10 +11,10 @@ import { type Clock, createUuidV7Generator, type IdGenerator, systemClock } from
 import { type Logger, silentLogger } from "./logger.ts";
 import { createOutboxNotifier } from "./notify/outbox-notifier.ts";
 import type { Notifier, PaymentsBackend } from "./ports.ts";
-import type { Store } from "./store/sql.ts";
 import { createIdempotencyStore } from "./send/idempotency.ts";
 import type { CallDeps } from "./send/record-call.ts";
 import { createTemplateStore } from "./send/template-store.ts";
+import type { Store } from "./store/sql.ts";
 
 export type CoreOptions = {
   store: Store;
@@ -52,11 +52,7 @@ export const createCore = (options: CoreOptions) => {
       lockMs: Math.max(30_000, 2 * deliveryTimeoutMs + 10_000),
     }),
   };
-  const credentials = createCredentialStore(
-    store,
-    clock,
-    options.scrypt ? { scrypt: options.scrypt } : {},
-  );
+  const credentials = createCredentialStore(store, clock, options.scrypt ? { scrypt: options.scrypt } : {});
   const authenticator = createAuthenticator(store, credentials, clock, {
     ...DEFAULT_AUTHENTICATOR_OPTIONS,
     ...options.authentication,

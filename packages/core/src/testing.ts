@@ -1,9 +1,9 @@
 import type { ScryptParams } from "./auth/password-hash.ts";
 import type { Principal } from "./auth/principal.ts";
 import { type CoreOptions, createCore } from "./create-core.ts";
+import { type DemoCredential, seedDemo } from "./demo/seed-demo.ts";
 import type { Store } from "./store/sql.ts";
 import { openSqliteStore } from "./store/sqlite/open-sqlite.ts";
-import { type DemoCredential, seedDemo } from "./demo/seed-demo.ts";
 
 /** Cheap hashing for tests only; production uses DEFAULT_SCRYPT. */
 export const TEST_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
@@ -11,7 +11,9 @@ export const TEST_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
 export const TEST_PAYMENT_URLS = { baseUrl: "https://pay.example.test/p", ttlMs: 7 * 24 * 3600 * 1000 };
 
 /** The demo data on a fresh store (an in-memory SQLite database unless one is given), and the core wired on it. */
-export const createTestCore = async (options: Partial<Omit<CoreOptions, "store">> & { store?: Store } = {}) => {
+export const createTestCore = async (
+  options: Partial<Omit<CoreOptions, "store">> & { store?: Store } = {},
+) => {
   const store = options.store ?? openSqliteStore(":memory:");
   const core = createCore({ paymentUrls: TEST_PAYMENT_URLS, scrypt: TEST_SCRYPT, ...options, store });
   const demo = await seedDemo(store, core.credentials, core.clock);

@@ -1,21 +1,24 @@
-import { openDatabase } from "@payreq/core";
+import { openStore } from "@payreq/core";
+import { TEST_STORES, type TestStoreKind } from "@payreq/core/testing/stores";
 import { describe, expect, it } from "vitest";
-import { freshDatabase, payreq } from "../../test/cli.ts";
+import { freshDatabase, locationOf, payreq } from "../../test/cli.ts";
 import { createTestApp } from "../../test/harness.ts";
 
 /** A database file with a few calls in it: two sends, a bad body, an unauthenticated call. */
-const databaseWithCalls = async () => {
-  const env = freshDatabase();
-  const t = await createTestApp({ path: env.PAYREQ_DATABASE });
+const databaseWithCallsOn = async (kind: TestStoreKind) => {
+  const env = await freshDatabase(kind);
+  const t = await createTestApp({ location: locationOf(env) });
   const ok = await t.post(t.body({ orderNumber: "RO-1234" }));
   await t.post(t.body());
   await t.post(t.body({ amount: -1 }));
   await t.post(t.body(), { auth: null });
-  await t.database.close();
+  await t.store.close();
   return { env, requestId: ok.headers.get("x-request-id") ?? "", dept: t.dept };
 };
 
-describe("payreq audit", { timeout: 30_000 }, () => {
+describe.each(TEST_STORES)("payreq audit on %s", { timeout: 30_000 }, (kind) => {
+  const databaseWithCalls = () => databaseWithCallsOn(kind);
+
   it("lists calls as a table, JSON and CSV, with filters", async () => {
     const { env } = await databaseWithCalls();
     const table = await payreq(["audit", "list"], env);
@@ -81,10 +84,15 @@ describe("payreq audit", { timeout: 30_000 }, () => {
     expect((await payreq(["audit", "verify"], env)).code).toBe(0);
 
     const { env: other } = await databaseWithCalls();
-    const database = openDatabase(other.PAYREQ_DATABASE);
-    database.sqlite.exec(
-      "drop trigger audit_log_no_update; update audit_log set username = 'mallory' where seq = 2;",
-    );
+    const database = await openStore(locationOf(other));
+    await database.transaction(async (tx) => {
+      await tx.run(
+        database.dialect === "sqlite"
+          ? "drop trigger audit_log_no_update"
+          : "alter table audit_log disable trigger audit_log_no_update",
+      );
+      await tx.run("update audit_log set username = 'mallory' where seq = 2");
+    });
     await database.close();
     const bad = await payreq(["audit", "verify"], other);
     expect(bad.code).toBe(1);

@@ -17,7 +17,7 @@ import {
 } from "@payreq/core";
 import type * as z from "zod";
 import type { Config } from "../config.ts";
-import { openConfiguredDatabase } from "../server.ts";
+import { openConfiguredStore } from "../server.ts";
 import { formatCsv, formatTable, UsageError } from "./output.ts";
 import { toIsoTime } from "./relative-time.ts";
 
@@ -183,13 +183,12 @@ const printRecord = (record: AuditRecord, flags: AuditFlags) => {
 
 export const runAudit = async (config: Config, args: string[], flags: AuditFlags): Promise<number> => {
   const [action, ...rest] = args;
-  const database = openConfiguredDatabase(config);
-  const { sqlite } = database;
+  const database = await openConfiguredStore(config);
   try {
     switch (action) {
       case "list": {
         if (rest.length) throw new UsageError("usage: payreq audit list [filters] [--json|--csv]");
-        const page = listAuditRecords(sqlite, EVERYTHING, listQuery(flags));
+        const page = await listAuditRecords(database, EVERYTHING, listQuery(flags));
         printList(page.records, page.nextCursor, flags);
         return 0;
       }
@@ -197,7 +196,7 @@ export const runAudit = async (config: Config, args: string[], flags: AuditFlags
         const [requestId] = rest;
         if (!requestId || rest.length !== 1)
           throw new UsageError("usage: payreq audit show <requestId> [--json|--csv]");
-        printRecord(getAuditRecord(sqlite, EVERYTHING, requestId), flags);
+        printRecord(await getAuditRecord(database, EVERYTHING, requestId), flags);
         return 0;
       }
       case "stats": {
@@ -206,7 +205,7 @@ export const runAudit = async (config: Config, args: string[], flags: AuditFlags
           since: time(flags.since, "--since"),
           until: time(flags.until, "--until"),
         });
-        const stats = auditStats(sqlite, EVERYTHING, query);
+        const stats = await auditStats(database, EVERYTHING, query);
         if (flags.json) console.log(JSON.stringify(stats, null, 2));
         else if (flags.csv) {
           const headers = ["day", "departmentUuid", "success", "rejected", "failed", "total"] as const;
@@ -241,7 +240,7 @@ export const runAudit = async (config: Config, args: string[], flags: AuditFlags
         return 0;
       }
       case "verify": {
-        const report = verifyAuditChain(sqlite);
+        const report = await verifyAuditChain(database.sql);
         if (flags.json) console.log(JSON.stringify(report, null, 2));
         else if (report.ok) {
           console.log(

@@ -1,10 +1,11 @@
+import { TEST_STORES } from "@payreq/core/testing/stores";
 import { describe, expect, it } from "vitest";
 
 import { freshDatabase, payreq } from "../../test/cli.ts";
 
-describe("payreq command", { timeout: 30_000 }, () => {
+describe.each(TEST_STORES)("payreq command on %s", { timeout: 30_000 }, (kind) => {
   it("seeds the demo data and prints its credentials as JSON", async () => {
-    const env = freshDatabase();
+    const env = await freshDatabase(kind);
     const run = await payreq(["demo", "seed", "--json"], env);
     expect(run.code).toBe(0);
     const demo = JSON.parse(run.stdout);
@@ -21,7 +22,7 @@ describe("payreq command", { timeout: 30_000 }, () => {
   });
 
   it("adds, grants, lists, revokes and disables credentials", async () => {
-    const env = freshDatabase();
+    const env = await freshDatabase(kind);
     const added = await payreq(
       ["credentials", "add", "dms-sync", "--json"],
       env,
@@ -57,7 +58,9 @@ describe("payreq command", { timeout: 30_000 }, () => {
     expect(table).toMatch(/kiosk\s+disabled/);
     expect(table).not.toContain("\u001b[");
   });
+});
 
+describe("payreq command", { timeout: 30_000 }, () => {
   it.each([
     [["credentials", "grant", "someone"], "usage: payreq credentials grant"],
     [["credentials", "grant", "someone", "payment.everything", "*"], "unknown scope"],
@@ -65,13 +68,13 @@ describe("payreq command", { timeout: 30_000 }, () => {
     [["launch"], "unknown command"],
     [["credentials", "list", "--colour"], "Unknown option"],
   ])("exits 2 with a clear message for %j", async (args, message) => {
-    const run = await payreq(args, freshDatabase());
+    const run = await payreq(args, await freshDatabase());
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
   });
 
   it("stops with a message naming a bad variable", async () => {
-    const run = await payreq(["credentials", "list"], { ...freshDatabase(), PORT: "eighty" });
+    const run = await payreq(["credentials", "list"], { ...(await freshDatabase()), PORT: "eighty" });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("PORT");
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CredentialError, createCredentialStore, systemClock } from "@payreq/core";
 import type { Config } from "../config.ts";
-import { openConfiguredDatabase } from "../server.ts";
+import { openConfiguredStore } from "../server.ts";
 import { formatTable, UsageError } from "./output.ts";
 import { readStdin } from "./stdin.ts";
 
@@ -12,7 +12,7 @@ const expect = (args: string[], count: number, usage: string) => {
 
 export const runCredentials = async (config: Config, args: string[], json: boolean): Promise<number> => {
   const [action, ...rest] = args;
-  const database = openConfiguredDatabase(config);
+  const database = await openConfiguredStore(config);
   const store = createCredentialStore(database, systemClock);
   const say = (human: string, data: unknown) => console.log(json ? JSON.stringify(data) : human);
   try {
@@ -67,7 +67,7 @@ export const runCredentials = async (config: Config, args: string[], json: boole
       }
       case "list": {
         expect(rest, 0, "list");
-        const users = store.list();
+        const users = await store.list();
         if (json) {
           console.log(JSON.stringify(users, null, 2));
         } else {

@@ -1,16 +1,16 @@
 import { createCredentialStore, seedDemo, systemClock } from "@payreq/core";
 import type { Config } from "../config.ts";
-import { openConfiguredDatabase } from "../server.ts";
+import { openConfiguredStore } from "../server.ts";
 import { UsageError } from "./output.ts";
 
 export const runDemoSeed = async (config: Config, args: string[], json: boolean): Promise<number> => {
   if (args[0] !== "seed" || args.length !== 1) throw new UsageError("usage: payreq demo seed [--json]");
-  const database = openConfiguredDatabase(config);
+  const database = await openConfiguredStore(config);
   try {
     const demo = await seedDemo(database, createCredentialStore(database, systemClock), systemClock);
     if (!demo) {
       console.error(
-        `payreq: ${config.databasePath} already holds data; demo data is seeded only into an empty database`,
+        `payreq: ${database.location} already holds data; demo data is seeded only into an empty database`,
       );
       return 1;
     }

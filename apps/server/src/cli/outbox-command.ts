@@ -1,6 +1,6 @@
 import { listOutbox } from "@payreq/core";
 import type { Config } from "../config.ts";
-import { openConfiguredDatabase } from "../server.ts";
+import { openConfiguredStore } from "../server.ts";
 import { formatTable, UsageError } from "./output.ts";
 
 export type OutboxFlags = {
@@ -26,9 +26,9 @@ export const runOutbox = async (config: Config, args: string[], flags: OutboxFla
   const limit = flags.limit === undefined ? undefined : Number(flags.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 1000))
     throw new UsageError("--limit must be 1-1000");
-  const database = openConfiguredDatabase(config);
+  const database = await openConfiguredStore(config);
   try {
-    const entries = listOutbox(database.sqlite, {
+    const entries = await listOutbox(database.sql, {
       channel: flags.channel,
       status,
       paymentRequestUuid: flags["payment-request"],

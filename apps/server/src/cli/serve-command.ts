@@ -1,13 +1,13 @@
 import { seedDemo } from "@payreq/core";
 import type { Config } from "../config.ts";
 import { createJsonLogger } from "../logger.ts";
-import { buildCore, openConfiguredDatabase, startServer } from "../server.ts";
+import { buildCore, openConfiguredStore, startServer } from "../server.ts";
 import { demoBanner } from "./demo-banner.ts";
 
 /** Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight calls and closes the database. */
 export const runServe = async (config: Config): Promise<number> => {
   const logger = createJsonLogger();
-  const database = openConfiguredDatabase(config);
+  const database = await openConfiguredStore(config);
   const core = buildCore(config, database, logger);
   const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
   const server = await startServer(core, config);
@@ -25,7 +25,7 @@ export const runServe = async (config: Config): Promise<number> => {
   pruning.unref();
   logger.info("listening", {
     url: server.url,
-    database: config.databasePath,
+    database: core.store.location,
     backend: config.upstream ? `upstream ${config.upstream.baseUrl}` : "embedded",
     // In upstream mode the platform delivers the aggregator's messages; these serve only this process's own v4 calls.
     email: config.smtp ? "smtp" : "outbox",
@@ -51,6 +51,6 @@ export const runServe = async (config: Config): Promise<number> => {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   core.close();
-  logger.info("stopped", { writes: core.deps.database.writes.stats });
+  logger.info("stopped", { writes: core.store.stats });
   return 0;
 };

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createTemplateStore, systemClock, TEMPLATE_KINDS, TemplateError } from "@payreq/core";
 import type { Config } from "../config.ts";
-import { openConfiguredDatabase } from "../server.ts";
+import { openConfiguredStore } from "../server.ts";
 import { formatTable, UsageError } from "./output.ts";
 import { readStdin } from "./stdin.ts";
 
@@ -18,13 +18,13 @@ export const runTemplates = async (
 ) => {
   const [action, dealerUuid, kind, ...rest] = args;
   if (!action || !dealerUuid || rest.length > 0) throw new UsageError(USAGE);
-  const database = openConfiguredDatabase(config);
+  const database = await openConfiguredStore(config);
   const store = createTemplateStore(database, systemClock);
   try {
     switch (action) {
       case "list": {
         if (kind) throw new UsageError(USAGE);
-        const templates = store.list(dealerUuid);
+        const templates = await store.list(dealerUuid);
         if (flags.json) console.log(JSON.stringify(templates, null, 2));
         else
           console.log(

@@ -1,5 +1,5 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { type CallMeta, recordCall, type Transport } from "@payreq/core";
+import { type CallMeta, isStoreUnavailable, recordCall, type Transport } from "@payreq/core";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppDeps, AppEnv, CallState } from "./env.ts";
@@ -41,12 +41,21 @@ export const auditCalls = ({ core }: AppDeps, transport: Transport, operation: (
     await next();
     if (call.audited) return;
     const response = await envelopeFromResponse(c.res);
-    await recordCall(core.deps, {
-      meta: call.meta,
-      username: call.username,
-      departmentUuid: call.departmentUuid,
-      status: c.res.status,
-      response,
-      requestBody: call.requestBody,
-    });
+    try {
+      await recordCall(core.deps, {
+        meta: call.meta,
+        username: call.username,
+        departmentUuid: call.departmentUuid,
+        status: c.res.status,
+        response,
+        requestBody: call.requestBody,
+      });
+    } catch (error) {
+      // The answer stands; without a database there is nowhere to write its row, so the log says so.
+      core.deps.logger.error("audit row not written", {
+        requestId: call.meta.requestId,
+        status: c.res.status,
+        error: isStoreUnavailable(error) ? "database unavailable" : String(error),
+      });
+    }
   });

@@ -1,5 +1,11 @@
 import type { ErrorName } from "@payreq/contracts";
-import { type Core, type Principal, USERNAME_PATTERN } from "@payreq/core";
+import {
+  type Core,
+  isStoreUnavailable,
+  type Principal,
+  STORE_RETRY_AFTER_SECONDS,
+  USERNAME_PATTERN,
+} from "@payreq/core";
 import { createMiddleware } from "hono/factory";
 import { parseBasicAuthorization } from "./basic-credentials.ts";
 import type { AppDeps, AppEnv, CallState } from "./env.ts";
@@ -19,7 +25,16 @@ export const authenticateHeader = async (
   if (!credentials) return { ok: false, error: "NULL_CREDENTIALS" };
   // A failed attempt is audited under the name tried, when it could be a username at all.
   if (USERNAME_PATTERN.test(credentials.username)) call.username = credentials.username;
-  return core.authenticator.authenticate(credentials.username, credentials.password, call.meta.clientAddress);
+  try {
+    return await core.authenticator.authenticate(
+      credentials.username,
+      credentials.password,
+      call.meta.clientAddress,
+    );
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    return { ok: false, error: "STORE_UNAVAILABLE", retryAfterSeconds: STORE_RETRY_AFTER_SECONDS };
+  }
 };
 
 /** REST: the refusal in the envelope (401 with WWW-Authenticate, 429/503 with Retry-After), or the principal. */

@@ -19,7 +19,7 @@ describe("bad requests over app.request()", () => {
       expect(res.status, type).toBe(415);
       expect(await codesOf(res)).toEqual([ERRORS.UNSUPPORTED_MEDIA_TYPE.code]);
     }
-    expect(t.auditRows().map((r) => r.http_status)).toEqual([415, 415, 415]);
+    expect((await t.auditRows()).map((r) => r.http_status)).toEqual([415, 415, 415]);
   });
 
   it("accepts application/json with a charset", async () => {
@@ -35,7 +35,7 @@ describe("bad requests over app.request()", () => {
       const res = await t.post(text);
       expect(res.status).toBe(400);
       expect(await codesOf(res)).toEqual([ERRORS.INVALID_REQUEST_DATA.code]);
-      expect(t.auditRows().at(-1)).toMatchObject({ http_status: 400 });
+      expect((await t.auditRows()).at(-1)).toMatchObject({ http_status: 400 });
     },
   );
 
@@ -74,7 +74,7 @@ describe("bad requests over app.request()", () => {
     const res = await t.post(t.body({ description: "x".repeat(65 * 1024) }));
     expect(res.status).toBe(413);
     expect(await codesOf(res)).toEqual([ERRORS.PAYLOAD_TOO_LARGE.code]);
-    expect(t.auditRows().at(-1)).toMatchObject({ http_status: 413, outcome: "REJECTED" });
+    expect((await t.auditRows()).at(-1)).toMatchObject({ http_status: 413, outcome: "REJECTED" });
   });
 
   it("answers an unknown route and a wrong method in the envelope", async () => {

@@ -41,7 +41,7 @@ describe("hostile JSON over app.request()", () => {
     const body = await res.text();
     expect(body).toContain(expected);
     expect(JSON.parse(body).errors[0].errorCode).toBe(ERRORS.INVALID_REQUEST_DATA.code);
-    expect(t.auditRows().at(-1)).toMatchObject({ http_status: 400 });
+    expect((await t.auditRows()).at(-1)).toMatchObject({ http_status: 400 });
   });
 
   it.each([
@@ -68,7 +68,7 @@ describe("hostile JSON over app.request()", () => {
     const res = await t.post(t.body({ description }));
     expect(res.status).toBe(200);
     const requestId = res.headers.get("x-request-id");
-    const row = t.auditRows().find((r) => r.request_id === requestId);
+    const row = (await t.auditRows()).find((r) => r.request_id === requestId);
     expect(JSON.parse(String(row?.request_body)).description).toBe(description);
   });
 

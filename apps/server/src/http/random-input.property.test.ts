@@ -56,6 +56,6 @@ describe("random input never produces a 500", () => {
       }),
       { numRuns: 400 },
     );
-    expect(t.auditRows().every((row) => Number(row.http_status) < 500)).toBe(true);
+    expect((await t.auditRows()).every((row) => Number(row.http_status) < 500)).toBe(true);
   });
 });

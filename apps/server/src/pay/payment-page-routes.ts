@@ -31,8 +31,8 @@ export const registerPaymentPageRoutes = (app: Hono<AppEnv>, { core, hsts }: App
       "Cache-Control": "public, max-age=86400",
     }),
   );
-  const lookup = (token: string) => {
-    const page = findPaymentPage(core.deps.database.sqlite, token);
+  const lookup = async (token: string) => {
+    const page = await findPaymentPage(core.store.sql, token);
     if (!page) return { status: 404 as const, page: undefined };
     if (page.expiresAt <= core.clock.now()) return { status: 410 as const, page: undefined };
     return { status: 200 as const, page };
@@ -44,8 +44,8 @@ export const registerPaymentPageRoutes = (app: Hono<AppEnv>, { core, hsts }: App
 <p>Please contact the dealership for a new link.</p>`,
     );
 
-  app.get("/pay/:token", (c) => {
-    const { status, page } = lookup(c.req.param("token"));
+  app.get("/pay/:token", async (c) => {
+    const { status, page } = await lookup(c.req.param("token"));
     if (!page) return c.html(missing(status as 404 | 410), status);
     const body =
       page.invoiceStatus === "OPEN"
@@ -57,8 +57,8 @@ ${page.attachInvoice ? html`<p><a href="/pay/${c.req.param("token")}/invoice">Vi
     return c.html(layout(`Pay ${page.dealerName}`, body));
   });
 
-  app.get("/pay/:token/invoice", (c) => {
-    const { status, page } = lookup(c.req.param("token"));
+  app.get("/pay/:token/invoice", async (c) => {
+    const { status, page } = await lookup(c.req.param("token"));
     if (!page) return c.html(missing(status as 404 | 410), status);
     return c.html(
       layout(

@@ -1,4 +1,4 @@
-import { isAuditedRefusal, readAuditList, readAuditRecord } from "@payreq/core";
+import { isAuditedRefusal, type ReadResult, readAuditList, readAuditRecord } from "@payreq/core";
 import type { Context, Hono } from "hono";
 import { auditCalls } from "../http/audit-calls.ts";
 import { authenticate } from "../http/authenticate.ts";
@@ -9,13 +9,18 @@ export const AUDIT_LIST_PATH = "/payment/aggregator/v1/audit-log";
 export const AUDIT_RECORD_PATH = "/payment/aggregator/v1/audit-log/:requestId";
 
 /** Reads are not audited as calls; refusals (401, 403) are, by auditCalls. */
-const respond = (c: Context<AppEnv>, result: { status: number; body: unknown }) => {
+const respond = (c: Context<AppEnv>, result: ReadResult<unknown>) => {
   c.get("call").audited = !isAuditedRefusal(result.status);
-  return envelopeResponse(c, result.status, result.body);
+  return envelopeResponse(
+    c,
+    result.status,
+    result.body,
+    "retryAfterSeconds" in result ? result.retryAfterSeconds : undefined,
+  );
 };
 
 export const registerAuditLogRoutes = (app: Hono<AppEnv>, deps: AppDeps) => {
-  const { sqlite } = deps.core.deps.database;
+  const { store } = deps.core;
   app.use(
     AUDIT_LIST_PATH,
     auditCalls(deps, "rest", () => "audit.list"),
@@ -24,12 +29,12 @@ export const registerAuditLogRoutes = (app: Hono<AppEnv>, deps: AppDeps) => {
     AUDIT_RECORD_PATH,
     auditCalls(deps, "rest", () => "audit.get"),
   );
-  app.get(AUDIT_LIST_PATH, authenticate(deps), (c) => {
+  app.get(AUDIT_LIST_PATH, authenticate(deps), async (c) => {
     const query = c.req.query();
     if (typeof query.departmentUuid === "string") c.get("call").departmentUuid = query.departmentUuid;
-    return respond(c, readAuditList(sqlite, c.get("principal"), query));
+    return respond(c, await readAuditList(store, c.get("principal"), query));
   });
-  app.get(AUDIT_RECORD_PATH, authenticate(deps), (c) =>
-    respond(c, readAuditRecord(sqlite, c.get("principal"), { requestId: c.req.param("requestId") })),
+  app.get(AUDIT_RECORD_PATH, authenticate(deps), async (c) =>
+    respond(c, await readAuditRecord(store, c.get("principal"), { requestId: c.req.param("requestId") })),
   );
 };

@@ -1,4 +1,4 @@
-import { createUpstreamApi, type V4Result } from "@payreq/core";
+import { createUpstreamApi, type EmbeddedBackend, type V4Result } from "@payreq/core";
 import type { Context, Hono } from "hono";
 import { auditCalls } from "../http/audit-calls.ts";
 import { authenticate } from "../http/authenticate.ts";
@@ -14,12 +14,8 @@ type Handler = (c: Context<AppEnv>, body: unknown) => Promise<V4Result<unknown>>
  * The platform's v4 endpoints, served by the embedded backend, so that an aggregator in upstream mode can run
  * against this service in a second process. Every call is audited, like the aggregator's.
  */
-export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps) => {
-  const api = createUpstreamApi({
-    ...deps.core.deps,
-    ids: deps.core.ids,
-    paymentUrls: deps.core.paymentUrls,
-  });
+export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps, backend: EmbeddedBackend) => {
+  const api = createUpstreamApi({ ...deps.core.deps, backend });
   const callOf = (c: Context<AppEnv>) => ({
     principal: c.get("principal"),
     departmentUuid: c.req.param("departmentUuid"),

@@ -19,7 +19,11 @@ import { authedProcedure, router, type TrpcContext, toTrpcError, typedInput } fr
 const settle = <T>(ctx: TrpcContext, result: ReadResult<T>): T => {
   ctx.call.audited = !isAuditedRefusal(result.status);
   if (result.status === 200) return result.body as T;
-  throw toTrpcError(result.status, result.body as ErrorEnvelope);
+  throw toTrpcError(
+    result.status,
+    result.body as ErrorEnvelope,
+    "retryAfterSeconds" in result ? result.retryAfterSeconds : undefined,
+  );
 };
 
 /** Operations staff: the audit log, readable per department with payment.audit.read. */
@@ -27,19 +31,19 @@ export const auditRouter = router({
   list: authedProcedure
     .input(typedInput<AuditListQuery>())
     .output(AuditListResponse)
-    .query(({ ctx, input }) =>
-      settle(ctx, readAuditList(ctx.core.deps.database.sqlite, ctx.principal, input ?? {})),
+    .query(async ({ ctx, input }) =>
+      settle(ctx, await readAuditList(ctx.core.store, ctx.principal, input ?? {})),
     ),
   get: authedProcedure
     .input(typedInput<AuditGetQuery>())
     .output(AuditRecord)
-    .query(({ ctx, input }) =>
-      settle(ctx, readAuditRecord(ctx.core.deps.database.sqlite, ctx.principal, input)),
+    .query(async ({ ctx, input }) =>
+      settle(ctx, await readAuditRecord(ctx.core.store, ctx.principal, input)),
     ),
   stats: authedProcedure
     .input(typedInput<AuditStatsQuery>())
     .output(AuditStatsResponse)
-    .query(({ ctx, input }) =>
-      settle(ctx, readAuditStats(ctx.core.deps.database.sqlite, ctx.principal, input ?? {})),
+    .query(async ({ ctx, input }) =>
+      settle(ctx, await readAuditStats(ctx.core.store, ctx.principal, input ?? {})),
     ),
 });

@@ -6,12 +6,15 @@ import {
   AuditStatsQuery,
   type AuditStatsResponse,
   type ErrorEnvelope,
+  errorItem,
   Scopes,
   toRequestErrors,
 } from "@payreq/contracts";
 import type * as z from "zod";
 import { departmentsWithScope, type Principal } from "../auth/principal.ts";
 import { PayreqError } from "../errors.ts";
+import { STORE_RETRY_AFTER_SECONDS } from "../send/send-payment-request.ts";
+import { isStoreUnavailable } from "../store/sql.ts";
 import {
   type AuditAccess,
   type AuditSource,
@@ -20,7 +23,9 @@ import {
   listAuditRecords,
 } from "./query-audit.ts";
 
-export type ReadResult<T> = { status: 200; body: T } | { status: number; body: ErrorEnvelope };
+export type ReadResult<T> =
+  | { status: 200; body: T }
+  | { status: number; body: ErrorEnvelope; retryAfterSeconds?: number | undefined };
 
 /** Validates the query, works out which departments the caller may read, runs the read; refusals in the envelope. */
 const read = async <S extends z.ZodType, T>(
@@ -42,6 +47,13 @@ const read = async <S extends z.ZodType, T>(
   } catch (error) {
     if (error instanceof PayreqError)
       return { status: error.status, body: { errors: [error.item], warnings: [] } };
+    if (isStoreUnavailable(error)) {
+      return {
+        status: 503,
+        body: { errors: [errorItem("STORE_UNAVAILABLE")], warnings: [] },
+        retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+      };
+    }
     throw error;
   }
 };

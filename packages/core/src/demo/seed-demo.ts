@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Scopes } from "@payreq/contracts";
 import type { CredentialStore } from "../auth/credential-store.ts";
-import type { Sql, SqlParam, Store } from "../store/sql.ts";
 import type { Clock } from "../ids.ts";
+import type { Sql, SqlParam, Store } from "../store/sql.ts";
 
 /** Fixed identifiers so the README's examples work on every fresh demo database. */
 export const DEMO_IDS = {
@@ -86,11 +86,10 @@ export const seedDemo = async (
       [ids.dealers.harbor, "Harbor Auto Group"],
     ]) {
       inserted += (
-        await tx.run("insert into dealers (uuid, name, created_at) values (?, ?, ?) on conflict (uuid) do nothing", [
-          uuid ?? "",
-          name ?? "",
-          now,
-        ])
+        await tx.run(
+          "insert into dealers (uuid, name, created_at) values (?, ?, ?) on conflict (uuid) do nothing",
+          [uuid ?? "", name ?? "", now],
+        )
       ).changes;
     }
     if (inserted < 2) return false;
@@ -124,8 +123,20 @@ export const seedDemo = async (
       "dealer_associates",
       ["uuid", "user_uuid", "department_uuid", "name", "created_at"],
       [
-        [ids.associates.sunrise.uuid, ids.associates.sunrise.userUuid, ids.departments.sunrise, "Sam Advisor", now],
-        [ids.associates.harbor.uuid, ids.associates.harbor.userUuid, ids.departments.harbor, "Hana Advisor", now],
+        [
+          ids.associates.sunrise.uuid,
+          ids.associates.sunrise.userUuid,
+          ids.departments.sunrise,
+          "Sam Advisor",
+          now,
+        ],
+        [
+          ids.associates.harbor.uuid,
+          ids.associates.harbor.userUuid,
+          ids.departments.harbor,
+          "Hana Advisor",
+          now,
+        ],
       ],
     );
     return true;

@@ -29,5 +29,11 @@ export const createPaymentRequest = async (
     now,
   );
   const paymentUrl = `${paymentUrls.baseUrl.replace(/\/+$/, "")}/${token}`;
-  return { uuid, invoiceUuid: input.invoice.uuid, paymentUrl, invoiceUrl: `${paymentUrl}/invoice`, expiresAt };
+  return {
+    uuid,
+    invoiceUuid: input.invoice.uuid,
+    paymentUrl,
+    invoiceUrl: `${paymentUrl}/invoice`,
+    expiresAt,
+  };
 };

@@ -6,7 +6,13 @@ import { dialectOf } from "../store/dialect.ts";
 import type { Sql, Store } from "../store/sql.ts";
 import { createPaymentRequest, type PaymentUrlSettings } from "./create-payment-request.ts";
 import { ensureOpenInvoice } from "./ensure-open-invoice.ts";
-import { getCustomer, getDepartment, getOrderByUuid, insertOutbox, recordResults } from "./platform-queries.ts";
+import {
+  getCustomer,
+  getDepartment,
+  getOrderByUuid,
+  insertOutbox,
+  recordResults,
+} from "./platform-queries.ts";
 import { resolveOrder, type StepContext } from "./resolve-order.ts";
 
 export type EmbeddedBackendDeps = {
@@ -17,13 +23,21 @@ export type EmbeddedBackendDeps = {
 };
 
 /** The payments platform in the service's own store: steps 1–3 share one transaction. */
-export const createEmbeddedBackend = ({ store, clock, ids, paymentUrls }: EmbeddedBackendDeps): EmbeddedBackend => {
+export const createEmbeddedBackend = ({
+  store,
+  clock,
+  ids,
+  paymentUrls,
+}: EmbeddedBackendDeps): EmbeddedBackend => {
   const { forUpdate } = dialectOf(store.dialect);
   const context = (tx: Sql): StepContext => ({ tx, clock, ids, forUpdate });
   const steps = {
-    resolveOrder: (tx: Sql, request: Parameters<typeof resolveOrder>[1]) => resolveOrder(context(tx), request),
-    ensureOpenInvoice: (tx: Sql, ...args: [Parameters<typeof ensureOpenInvoice>[1], Parameters<typeof ensureOpenInvoice>[2]]) =>
-      ensureOpenInvoice(context(tx), ...args),
+    resolveOrder: (tx: Sql, request: Parameters<typeof resolveOrder>[1]) =>
+      resolveOrder(context(tx), request),
+    ensureOpenInvoice: (
+      tx: Sql,
+      ...args: [Parameters<typeof ensureOpenInvoice>[1], Parameters<typeof ensureOpenInvoice>[2]]
+    ) => ensureOpenInvoice(context(tx), ...args),
     createPaymentRequest: (tx: Sql, input: Parameters<typeof createPaymentRequest>[2]) =>
       createPaymentRequest(context(tx), paymentUrls, input),
   };
@@ -32,7 +46,8 @@ export const createEmbeddedBackend = ({ store, clock, ids, paymentUrls }: Embedd
     kind: "embedded",
     getDepartment: (departmentUuid) => getDepartment(store.sql, departmentUuid),
     resolveOrder: (request) => store.transaction((tx) => steps.resolveOrder(tx, request)),
-    ensureOpenInvoice: (order, fields) => store.transaction((tx) => steps.ensureOpenInvoice(tx, order, fields)),
+    ensureOpenInvoice: (order, fields) =>
+      store.transaction((tx) => steps.ensureOpenInvoice(tx, order, fields)),
 
     prepare: (input, trail, alongside) =>
       store.transaction(async (tx) => {
@@ -57,7 +72,12 @@ export const createEmbeddedBackend = ({ store, clock, ids, paymentUrls }: Embedd
         const paymentRequest = await steps.createPaymentRequest(tx, { invoice, flags, requestId });
         const prepared: Prepared = {
           department,
-          order: { uuid: order.uuid, orderType: order.orderType, orderNumber: order.orderNumber, created: false },
+          order: {
+            uuid: order.uuid,
+            orderType: order.orderType,
+            orderNumber: order.orderNumber,
+            created: false,
+          },
           invoice: { uuid: invoice.uuid, amountCents: invoice.amountCents, created: false },
           paymentRequest,
           customer,

@@ -1,5 +1,5 @@
-import type { Sql } from "../store/sql.ts";
 import type { Customer, DeliveryRecord, Department, Invoice, InvoiceFields, Order } from "../ports.ts";
+import type { Sql } from "../store/sql.ts";
 
 /**
  * The embedded platform's statements, written once for both stores. Every function takes the connection or the

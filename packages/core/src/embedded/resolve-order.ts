@@ -2,7 +2,13 @@ import { PayreqError } from "../errors.ts";
 import type { Clock, IdGenerator } from "../ids.ts";
 import type { AssociateRef, Customer, Department, Order, OrderRequest, ResolvedOrder } from "../ports.ts";
 import type { Sql } from "../store/sql.ts";
-import { getAssociate, getCustomer, getOrderByNumber, getOrderByUuid, insertOrderIfAbsent } from "./platform-queries.ts";
+import {
+  getAssociate,
+  getCustomer,
+  getOrderByNumber,
+  getOrderByUuid,
+  insertOrderIfAbsent,
+} from "./platform-queries.ts";
 
 export type StepContext = { tx: Sql; clock: Clock; ids: IdGenerator; forUpdate: string };
 
@@ -41,7 +47,8 @@ const findCustomer = async (tx: Sql, department: Department, customerUuid: strin
 };
 
 const ensureSameCustomer = (orderCustomerUuid: string, customerUuid: string | undefined) => {
-  if (customerUuid !== undefined && customerUuid !== orderCustomerUuid) throw new PayreqError("CUSTOMER_MISMATCH");
+  if (customerUuid !== undefined && customerUuid !== orderCustomerUuid)
+    throw new PayreqError("CUSTOMER_MISMATCH");
 };
 
 /**

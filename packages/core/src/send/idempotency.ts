@@ -125,7 +125,7 @@ export const createIdempotencyStore = (store: Store, clock: Clock, settings: Ide
           row.lockedUntil !== null &&
           row.lockedUntil > now &&
           row.lockedBy !== null &&
-          (await store.isOwnerAlive(row.lockedBy))
+          (await store.isOwnerAlive(tx, row.lockedBy))
         ) {
           throw new PayreqError("IDEMPOTENCY_KEY_IN_USE", {
             retryAfterSeconds: Math.max(1, Math.ceil((row.lockedUntil - now) / 1000)),

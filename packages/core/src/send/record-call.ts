@@ -24,7 +24,10 @@ export const recordCall = (
   entry: AuditEntry,
   alongside?: (tx: Sql) => Promise<void>,
 ): Promise<void> =>
-  deps.store.transaction(async (tx) => {
-    if (alongside) await alongside(tx);
-    await insertAuditRow(deps.store, tx, entry, deps.clock);
-  });
+  deps.store.transaction(
+    async (tx) => {
+      if (alongside) await alongside(tx);
+      await insertAuditRow(deps.store, tx, entry, deps.clock);
+    },
+    { grouped: true },
+  );

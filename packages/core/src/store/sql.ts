@@ -25,9 +25,11 @@ export type Store = {
   readonly sql: Sql;
   /**
    * Runs `work` in one transaction and resolves after its commit; if `work` throws, none of its writes happen.
-   * SQLite shares one commit among concurrent callers (group commit); PostgreSQL uses a short transaction each.
+   * SQLite shares one commit among concurrent callers (group commit) always. PostgreSQL uses a short transaction
+   * of its own, unless `grouped`: then `work` shares a transaction and its commit with other grouped work, each
+   * in a savepoint. Group what appends to the audit chain, which allows one appender at a time.
    */
-  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Sql) => Promise<T>, options?: { grouped?: boolean }): Promise<T>;
   /**
    * Inside a transaction: waits until no other transaction of any process can append to the audit chain, until
    * this one ends. SQLite's write lock already gives that; PostgreSQL takes a transaction-scoped advisory lock.
@@ -35,8 +37,11 @@ export type Store = {
   lockAuditChain(tx: Sql): Promise<void>;
   /** This process as a claim owner: its pid on SQLite (one host), a number held by a session lock on PostgreSQL. */
   readonly ownerId: number;
-  /** Whether the process that holds `ownerId` is still running. */
-  isOwnerAlive(ownerId: number): Promise<boolean>;
+  /**
+   * Whether the process that holds `ownerId` is still running, asked on `sql` (a transaction's own connection:
+   * taking another from the pool while holding one could wait for a connection that never frees).
+   */
+  isOwnerAlive(sql: Sql, ownerId: number): Promise<boolean>;
   /** The store answers and its migrations are applied. */
   ready(): Promise<boolean>;
   readonly stats: StoreStats;

@@ -13,7 +13,13 @@ import type * as z from "zod";
 import { PayreqError } from "../errors.ts";
 import type { Clock } from "../ids.ts";
 import { fromCents } from "../money.ts";
-import type { Department, InvoiceFields, OrderRequest, PaymentsBackend, RemoteDeliveryBackend } from "../ports.ts";
+import type {
+  Department,
+  InvoiceFields,
+  OrderRequest,
+  PaymentsBackend,
+  RemoteDeliveryBackend,
+} from "../ports.ts";
 import { createCircuitBreaker } from "./circuit-breaker.ts";
 
 export type UpstreamSettings = {

@@ -25,13 +25,13 @@ describe("PostgreSQL store", () => {
     const url = await createPostgresDatabase();
     const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
     expect(a.ownerId).not.toBe(b.ownerId);
-    expect(await b.isOwnerAlive(a.ownerId)).toBe(true);
+    expect(await b.isOwnerAlive(b.sql, a.ownerId)).toBe(true);
     const gone = a.ownerId;
     await a.close();
-    expect(await b.isOwnerAlive(gone)).toBe(false);
+    expect(await b.isOwnerAlive(b.sql, gone)).toBe(false);
     // Asking does not keep the lock: the answer stays the same.
-    expect(await b.isOwnerAlive(gone)).toBe(false);
-    expect(await b.isOwnerAlive(b.ownerId)).toBe(true);
+    expect(await b.isOwnerAlive(b.sql, gone)).toBe(false);
+    expect(await b.isOwnerAlive(b.sql, b.ownerId)).toBe(true);
     await b.close();
   });
 
@@ -49,6 +49,29 @@ describe("PostgreSQL store", () => {
       Array.from({ length: 12 }, (_, i) => i * 10),
     );
     expect(Object.values(row ?? {})).toEqual(Array.from({ length: 12 }, (_, i) => i * 10));
+    await store.close();
+  });
+
+  it("groups transactions into shared commits, and a failing one undoes only its own writes", async () => {
+    const store = await openPostgresStore(await createPostgresDatabase());
+    const insert = (uuid: string, fail = false) =>
+      store.transaction(
+        async (tx) => {
+          await tx.run("insert into dealers (uuid, name, created_at) values (?, ?, ?)", [uuid, uuid, 1]);
+          if (fail) throw new Error(`no ${uuid}`);
+          return uuid;
+        },
+        { grouped: true },
+      );
+    const before = store.stats.commits;
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => insert(`d-${i}`, i % 10 === 3)),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(3);
+    const rows = await store.sql.all<{ uuid: string }>("select uuid from dealers order by uuid");
+    expect(rows).toHaveLength(27);
+    expect(rows.map((r) => r.uuid)).not.toContain("d-3");
+    expect(store.stats.commits - before).toBeLessThan(30);
     await store.close();
   });
 

@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import type { Sql, SqlParam, Store } from "../sql.ts";
+import { createGroupCommit } from "./group-commit.ts";
 import { translate } from "./pg-errors.ts";
 
 export type PostgresStore = Store & { readonly dialect: "postgres"; readonly pool: pg.Pool };
@@ -161,6 +162,16 @@ export const openPostgresStore = async (
       throw translate(error);
     }
   };
+  const grouped = createGroupCommit({
+    connect,
+    sqlOf: createSql,
+    translate,
+    maxBatch: 100,
+    onCommit: (size) => {
+      stats.transactions += size;
+      stats.commits++;
+    },
+  });
 
   return {
     dialect: "postgres",
@@ -169,7 +180,8 @@ export const openPostgresStore = async (
     sql: createSql({
       query: ((...args: Parameters<pg.Pool["query"]>) => pool.query(...args)) as Queryable["query"],
     }),
-    async transaction(work) {
+    async transaction(work, options) {
+      if (options?.grouped) return grouped.run(work);
       stats.transactions++;
       const client = await connect();
       let broken: unknown;
@@ -193,22 +205,16 @@ export const openPostgresStore = async (
     get ownerId() {
       return owner.ownerId;
     },
-    async isOwnerAlive(ownerId) {
+    async isOwnerAlive(sql, ownerId) {
       if (ownerId === owner.ownerId) return true;
-      const client = await connect();
-      try {
-        const { rows } = await client.query<{ got: boolean }>("select pg_try_advisory_lock($1, $2) as got", [
-          OWNER_NAMESPACE,
-          ownerId,
-        ]);
-        if (!rows[0]?.got) return true;
-        await client.query("select pg_advisory_unlock($1, $2)", [OWNER_NAMESPACE, ownerId]);
-        return false;
-      } catch (error) {
-        throw translate(error);
-      } finally {
-        client.release();
-      }
+      // Session-level, so not undone with the transaction: a lock it gets is released at once.
+      const got = await sql.get<{ got: boolean }>("select pg_try_advisory_lock(?, ?) as got", [
+        OWNER_NAMESPACE,
+        ownerId,
+      ]);
+      if (!got?.got) return true;
+      await sql.get("select pg_advisory_unlock(?, ?)", [OWNER_NAMESPACE, ownerId]);
+      return false;
     },
     async ready() {
       try {
@@ -222,6 +228,7 @@ export const openPostgresStore = async (
     },
     stats,
     async close() {
+      await grouped.idle();
       await owner.close();
       await pool.end();
     },

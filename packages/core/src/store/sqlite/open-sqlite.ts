@@ -104,8 +104,9 @@ export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number 
     lockAuditChain: async () => undefined,
     ownerId: process.pid,
     // One file needs one host (WAL uses shared memory), so the owner's pid tells whether it still runs.
-    isOwnerAlive: async (pid) => isAlive(pid),
+    isOwnerAlive: async (_sql, pid) => isAlive(pid),
     async ready() {
+      if (!sqlite.open) return false;
       const row = sqlite
         .prepare(
           "select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'",
