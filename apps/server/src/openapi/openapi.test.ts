@@ -154,7 +154,7 @@ describe("the v4, health and payment page routes answer what the document says",
         headers: { Authorization: auth, "Content-Type": "application/json" },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      const json = await res.json();
+      const json = (await res.json()) as OpenApiDocument;
       const key = `/v4/departments/{departmentUuid}${documented}`;
       expect(checkResponse(key, method.toLowerCase(), res.status, json), `${method} ${path}`).toEqual([]);
       return { status: res.status, json };
