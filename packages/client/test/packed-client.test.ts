@@ -4,8 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTestCore } from "@payreq/core/testing";
-import { startServerProcess } from "@payreq/server/test/server-process";
+import { startSeededServer } from "@payreq/server/test/seeded-server";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 const CLIENT_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -116,19 +115,16 @@ describe("the packed @payreq/client in a project of its own", { timeout: 60_000 
   });
 
   it("runs the compiled caller against a real server", async () => {
-    const path = join(await mkdtemp(join(tmpdir(), "payreq-client-db-")), "payreq.db");
-    const seeded = await createTestCore({ path });
-    const { sunriseSender, ops } = seeded.demo.credentials;
-    await seeded.database.close();
-    const server = await startServerProcess({ PAYREQ_DATABASE: path });
+    const { server, demo } = await startSeededServer();
     onTestFinished(() => server.stop().then(() => undefined));
+    const { sunriseSender, ops } = demo.credentials;
 
     const config = {
       url: server.url,
       sender: sunriseSender,
       ops,
-      departmentUuid: seeded.demo.ids.departments.sunrise,
-      customerUuid: seeded.demo.ids.customers.sunriseFull,
+      departmentUuid: demo.ids.departments.sunrise,
+      customerUuid: demo.ids.customers.sunriseFull,
       orderNumber: "RO-PACKED-1",
     };
     const { stdout } = await succeed(process.execPath, ["main.mjs"], {
