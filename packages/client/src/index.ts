@@ -1,6 +1,7 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter, PayreqClient } from "./router-types.ts";
 
+export { ERRORS, WARNINGS } from "@payreq/contracts";
 export type {
   AuditGetQuery,
   AuditListQuery,
@@ -17,8 +18,7 @@ export type {
   SendPaymentRequestInput,
   SendPaymentRequestResponse,
   WarningItem,
-} from "@payreq/contracts";
-export { ERRORS, WARNINGS } from "@payreq/contracts";
+} from "./contract-types.ts";
 export { isPayreqError, type RetryAdvice, retryAdvice } from "./retry.ts";
 export type { AppRouter, PayreqClient, PayreqClientError } from "./router-types.ts";
 

@@ -94,6 +94,18 @@ describe("the packed @payreq/client in a project of its own", { timeout: 60_000 
     expect(Object.keys(manifest.dependencies).sort()).toEqual(["@trpc/client", "@trpc/server", "zod"]);
     const declarations = await readFile(join(consumer, "node_modules/@payreq/client/index.d.ts"), "utf8");
     expect(declarations).not.toMatch(/@payreq\/|drizzle|better-sqlite3|Core\b/);
+    // The values the declarations promise are the ones the JavaScript has.
+    const { stdout } = await succeed(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'console.log(Object.keys(await import("@payreq/client")).sort().join(" "))',
+      ],
+      { cwd: consumer },
+    );
+    const declared = /^export \{ ([^}]*) \};$/m.exec(declarations)?.[1]?.split(", ").sort().join(" ");
+    expect(stdout.trim()).toBe(declared);
   });
 
   it("compiles a correct caller under tsc --strict and refuses a misspelled field", async () => {
@@ -110,8 +122,11 @@ describe("the packed @payreq/client in a project of its own", { timeout: 60_000 
     expect(misspelled.code).not.toBe(0);
     expect(misspelled.stdout).toMatch(/misspelled\.ts.*error TS(2353|2561):.*'sendAsTxt' does not exist/);
     expect(misspelled.stdout).toMatch(/misspelled\.ts.*error TS2551:.*'paymentURL' does not exist/);
-    // Only the two misspellings: the package's own declarations check cleanly with skipLibCheck off.
-    expect(misspelled.stdout.trim().split("\n")).toHaveLength(2);
+    expect(misspelled.stdout).toMatch(
+      /misspelled\.ts.*error TS2693: 'SendPaymentRequestInput' only refers to a type/,
+    );
+    // Only those three: the package's own declarations check cleanly with skipLibCheck off.
+    expect(misspelled.stdout.trim().split("\n")).toHaveLength(3);
   });
 
   it("runs the compiled caller against a real server", async () => {

@@ -1,5 +1,6 @@
-// Must not compile: a misspelled input field and a misspelled output field.
-import { createPayreqClient } from "@payreq/client";
+// Must not compile: a misspelled input field, a misspelled output field, and a type used as a value (the
+// package exports no schemas).
+import { createPayreqClient, SendPaymentRequestInput } from "@payreq/client";
 
 const payreq = createPayreqClient({ url: "http://127.0.0.1:3000", username: "u", password: "p" });
 
@@ -14,3 +15,5 @@ export const send = async () => {
   });
   return result.paymentURL;
 };
+
+export const validate = (input: unknown) => SendPaymentRequestInput.parse(input);
