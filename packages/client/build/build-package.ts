@@ -17,7 +17,7 @@ const dist = `${root}dist/`;
 const entry = `${root}src/index.ts`;
 const require = createRequire(import.meta.url);
 
-/** What an installed copy may import: the tRPC client and the zod its types are written in. */
+/** What an installed copy may import: tRPC (client, and the server package its types come from) and zod. */
 const PUBLIC_DEPENDENCIES = ["@trpc/client", "@trpc/server", "zod"] as const;
 
 const isPublic = (id: string) => PUBLIC_DEPENDENCIES.some((name) => id === name || id.startsWith(`${name}/`));
@@ -87,7 +87,6 @@ const writeManifest = async () => {
     name: source.name,
     version: source.version,
     description: source.description,
-    license: source.license,
     type: "module",
     engines: { node: ">=20.19" },
     exports: { ".": { types: "./index.d.ts", import: "./index.js" } },
