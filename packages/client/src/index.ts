@@ -1,8 +1,26 @@
-import type { AppRouter } from "@payreq/server/router";
-import { createTRPCClient, httpLink, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import type { AppRouter, PayreqClient } from "./router-types.ts";
 
-export type { AppRouter };
-export type PayreqClient = TRPCClient<AppRouter>;
+export { ERRORS, WARNINGS } from "@payreq/contracts";
+export type {
+  AuditGetQuery,
+  AuditListQuery,
+  AuditListResponse,
+  AuditOutcome,
+  AuditRecord,
+  AuditRecordSummary,
+  AuditStatsQuery,
+  AuditStatsResponse,
+  CatalogEntry,
+  DeliveryResult,
+  ErrorEnvelope,
+  ErrorItem,
+  SendPaymentRequestInput,
+  SendPaymentRequestResponse,
+  WarningItem,
+} from "./contract-types.ts";
+export { isPayreqError, type RetryAdvice, retryAdvice } from "./retry.ts";
+export type { AppRouter, PayreqClient, PayreqClientError } from "./router-types.ts";
 
 export type PayreqClientOptions = {
   /** The service's base URL, e.g. http://127.0.0.1:3000 (the tRPC endpoint is /trpc under it). */
@@ -15,13 +33,20 @@ export type PayreqClientOptions = {
   headers?: () => Record<string, string>;
 };
 
+/** RFC 7617 with UTF-8, without Node's Buffer so the client runs wherever fetch does. */
+const basicAuthorization = (username: string, password: string) => {
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  return `Basic ${btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(""))}`;
+};
+
 /**
- * A typed tRPC client for internal apps: `client.paymentRequests.send.mutate({ departmentUuid, ...body })`.
+ * A typed tRPC client: `paymentRequests.send.mutate({ departmentUuid, idempotencyKey, ...body })`,
+ * `audit.list.query(filters)`, `audit.get.query({ requestId })`, `audit.stats.query(range)`.
  * One HTTP request per call (no batching), so each call has its own request id and audit row.
- * Errors are TRPCClientError whose `data.errors` holds the catalog entries (`data.errorCode` the first code).
+ * Failures are PayreqClientError; `retryAdvice(error)` says whether and when to repeat one.
  */
 export const createPayreqClient = (options: PayreqClientOptions): PayreqClient => {
-  const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, "utf8").toString("base64")}`;
+  const authorization = basicAuthorization(options.username, options.password);
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({

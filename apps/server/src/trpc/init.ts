@@ -6,6 +6,12 @@ import type { CallState } from "../http/env.ts";
 
 export type TrpcContext = { core: Core; call: CallState; principal: Principal | undefined };
 
+/**
+ * What tRPC's root is declared with. The router's type, which the published client's declarations carry, then
+ * names nothing of the server (core, drizzle, better-sqlite3); procedures get TrpcContext from serverProcedure.
+ */
+type PublicContext = object;
+
 const CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
@@ -59,7 +65,7 @@ const catalogErrorsOf = (error: TRPCError): ErrorItem[] => {
   }
 };
 
-const t = initTRPC.context<TrpcContext>().create({
+const t = initTRPC.context<PublicContext>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
     const errors = catalogErrorsOf(error);
@@ -74,8 +80,11 @@ const t = initTRPC.context<TrpcContext>().create({
 
 export const router = t.router;
 
+/** mount-trpc's createContext builds a TrpcContext (checked there with `satisfies`). */
+const serverProcedure = t.procedure.use(({ ctx, next }) => next({ ctx: ctx as TrpcContext }));
+
 /** The caller, authenticated before tRPC parses anything (see mount-trpc.ts). */
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const authedProcedure = serverProcedure.use(async ({ ctx, next }) => {
   if (!ctx.principal) throw toTrpcError(401, { errors: [errorItem("NULL_CREDENTIALS")], warnings: [] });
   return next({ ctx: { principal: ctx.principal } });
 });

@@ -8,7 +8,7 @@ import { authenticateHeader } from "../http/authenticate.ts";
 import { inspectJsonBody, limitBody, requireJson } from "../http/body.ts";
 import type { AppDeps, AppEnv } from "../http/env.ts";
 import { WWW_AUTHENTICATE } from "../http/envelope.ts";
-import { EnvelopeError, trpcErrorBody } from "./init.ts";
+import { EnvelopeError, type TrpcContext, trpcErrorBody } from "./init.ts";
 import { appRouter } from "./router.ts";
 
 export const TRPC_ENDPOINT = "/trpc";
@@ -43,11 +43,12 @@ export const mountTrpc = (app: Hono<AppEnv>, deps: AppDeps) => {
       endpoint: TRPC_ENDPOINT,
       // One call per HTTP request: one request id, one audit row.
       maxBatchSize: 1,
-      createContext: (_opts, c) => ({
-        core: deps.core,
-        call: c.get("call"),
-        principal: c.get("principal"),
-      }),
+      createContext: (_opts, c) =>
+        ({
+          core: deps.core,
+          call: c.get("call"),
+          principal: c.get("principal"),
+        }) satisfies TrpcContext,
       responseMeta({ errors, ctx }) {
         const headers = new Headers();
         if (ctx?.call.replayed) headers.set("Idempotent-Replayed", "true");

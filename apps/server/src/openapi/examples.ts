@@ -1,0 +1,161 @@
+import type {
+  AuditListResponse,
+  AuditRecord,
+  AuditRecordSummary,
+  SendPaymentRequestBody,
+  SendPaymentRequestResponse,
+  UpstreamDepartmentResponse,
+  UpstreamInvoiceRequest,
+  UpstreamInvoiceResponse,
+  UpstreamOrderRequest,
+  UpstreamOrderResponse,
+  UpstreamPaymentRequestBody,
+  UpstreamPaymentRequestResponse,
+} from "@payreq/contracts";
+
+/** Example bodies for the document, on the demo data; openapi.test.ts checks each against its schema. */
+
+const DEPARTMENT = "de9a0000-0000-4000-8000-000000000001";
+const DEALER = "d1a1e000-0000-4000-8000-000000000001";
+const CUSTOMER = "c0570000-0000-4000-8000-000000000001";
+const ORDER = "01a20bfd-f99e-720e-bcf3-3f545db96dfd";
+const INVOICE = "01a20bfd-f99f-7313-a51d-7447149e27f1";
+const PAYMENT_REQUEST = "01a20bfd-f99f-7314-9a30-1c263c123f79";
+const REQUEST_ID = "01a20bfd-f99d-7a4c-8e0b-2b6f5c1d9e42";
+const PAYMENT_URL =
+  "https://pay.example.com/pay/AaIMSGPpckuR_0_kQ2D3urcdxPj3qwIbms8QZ6MnEntOkmCEa1GEFcvuvXInPBO5";
+
+export const sendPaymentRequestExample: SendPaymentRequestBody = {
+  amount: 125.5,
+  description: "Brake pads and rotors",
+  orderNumber: "RO-1001",
+  orderType: "RO",
+  customerUuid: CUSTOMER,
+  sendAsText: true,
+  sendAsEmail: true,
+};
+
+export const sendPaymentResponseExample: SendPaymentRequestResponse = {
+  errors: [],
+  warnings: [],
+  paymentUrl: PAYMENT_URL,
+  textSent: "SUCCESS",
+  emailSent: "SUCCESS",
+  orderUuid: ORDER,
+  invoiceUuid: INVOICE,
+  paymentRequestUuid: PAYMENT_REQUEST,
+  orderCreated: true,
+  invoiceCreated: true,
+  requestId: REQUEST_ID,
+};
+
+const auditSummaryExample: AuditRecordSummary = {
+  requestId: REQUEST_ID,
+  receivedAt: "2026-11-24T05:36:12.644Z",
+  recordedAt: "2026-11-24T05:36:12.871Z",
+  durationMs: 227,
+  transport: "rest",
+  operation: "payment-requests.send",
+  clientAddress: "127.0.0.1",
+  username: "sunrise-sender",
+  departmentUuid: DEPARTMENT,
+  outcome: "SUCCESS",
+  httpStatus: 200,
+  errorCodes: [],
+  warningCodes: [],
+  orderNumber: "RO-1001",
+  orderUuid: ORDER,
+  orderCreated: true,
+  invoiceUuid: INVOICE,
+  invoiceCreated: true,
+  paymentRequestUuid: PAYMENT_REQUEST,
+  customerUuid: CUSTOMER,
+  textSent: "SUCCESS",
+  emailSent: "SUCCESS",
+  idempotencyKey: null,
+};
+
+export const auditListExample: AuditListResponse = { records: [auditSummaryExample], nextCursor: null };
+
+export const auditRecordExample: AuditRecord = {
+  ...auditSummaryExample,
+  seq: 7,
+  requestBody: sendPaymentRequestExample,
+  responseBody: { ...sendPaymentResponseExample, paymentUrl: "https://pay.example.com/pay/AaIMSG…" },
+  timeline: [
+    { step: "department", atMs: 1795498572851, durationMs: 1, result: "ok" },
+    { step: "order", atMs: 1795498572852, durationMs: 1, result: "ok", detail: `created ${ORDER}` },
+    {
+      step: "delivery",
+      atMs: 1795498572856,
+      durationMs: 12,
+      result: "ok",
+      detail: "text=SUCCESS email=SUCCESS",
+    },
+  ],
+  prevHash: "9f2c4e0d1b7a3c5e8f6d2a4b0c1e3f5a7b9d2c4e6f8a0b1c3d5e7f9a2b4c6d8e",
+  rowHash: "45e0da1fe6abd29c100513dd9d5cd4f3b31205a226a6be582fba9f1bcf2ba22a",
+};
+
+export const v4DepartmentExample: UpstreamDepartmentResponse = {
+  errors: [],
+  warnings: [],
+  department: {
+    departmentUuid: DEPARTMENT,
+    name: "Service",
+    dealerUuid: DEALER,
+    dealerName: "Sunrise Motors",
+  },
+};
+
+export const v4OrderRequestExample: UpstreamOrderRequest = {
+  orderNumber: "RO-1001",
+  orderType: "RO",
+  customerUuid: CUSTOMER,
+  amount: 125.5,
+};
+
+const dealerOrder = {
+  dealerOrderUuid: ORDER,
+  orderNumber: "RO-1001",
+  orderType: "RO",
+  departmentUuid: DEPARTMENT,
+  customerUuid: CUSTOMER,
+  amount: 125.5,
+  orderStatus: "OPEN",
+};
+
+export const v4OrderReadExample = { errors: [], warnings: [], dealerOrder };
+export const v4OrderResponseExample: UpstreamOrderResponse = { ...v4OrderReadExample, created: true };
+
+export const v4InvoiceRequestExample: UpstreamInvoiceRequest = {
+  orderUuid: ORDER,
+  amount: 125.5,
+  description: "Brake pads and rotors",
+};
+
+const invoice = {
+  guid: INVOICE,
+  invoiceStatus: "OPEN" as const,
+  amount: 125.5,
+  paymentDealerOrder: { dealerOrderUuid: ORDER, departmentUuid: DEPARTMENT },
+};
+
+export const v4InvoiceReadExample = { errors: [], warnings: [], invoice };
+export const v4InvoiceResponseExample: UpstreamInvoiceResponse = { ...v4InvoiceReadExample, created: true };
+
+export const v4PaymentRequestExample: UpstreamPaymentRequestBody = {
+  invoiceGuid: INVOICE,
+  sendAsText: true,
+  sendAsEmail: true,
+};
+
+export const v4PaymentResponseExample: UpstreamPaymentRequestResponse = {
+  errors: [],
+  warnings: [],
+  paymentLink: PAYMENT_URL,
+  invoiceLink: `${PAYMENT_URL}/invoice`,
+  textSent: "SUCCESS",
+  emailSent: "SUCCESS",
+  paymentRequestGuid: PAYMENT_REQUEST,
+};
