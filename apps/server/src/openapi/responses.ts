@@ -7,6 +7,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: "The credential lacks the scope for this department",
   404: "Not found",
   405: "Method not allowed (Allow names the method)",
+  408: "The request's headers or body did not arrive in time; the connection is closed",
   409: "A request with the same Idempotency-Key is still running; retry after Retry-After",
   413: "Body over 64 KiB",
   415: "Content-Type is not application/json",
@@ -15,7 +16,7 @@ const STATUS_TEXT: Record<number, string> = {
   431: "Request headers over 16 KiB",
   500: "Internal error",
   502: "The payments platform failed (upstream mode); retry with the same Idempotency-Key",
-  503: "Busy; retry after Retry-After",
+  503: "Busy, too many connections, or the database is unreachable; retry after Retry-After",
   504: "The payments platform timed out (upstream mode); retry with the same Idempotency-Key",
 };
 
@@ -87,15 +88,21 @@ export const errorResponses = (names: ErrorName[]): Record<string, JsonObject> =
   );
 };
 
-/** Every call that needs a credential can be refused for it, throttled, or fail inside. */
+/**
+ * Every call that needs a credential can be refused for it, throttled, cut off as too slow, turned away when the
+ * service holds too many connections or cannot reach its database, or fail inside.
+ */
 export const AUTHENTICATED_ERRORS: ErrorName[] = [
   "MALFORMED_HTTP_REQUEST",
   "NULL_CREDENTIALS",
   "WRONG_CREDENTIAL",
   "TOO_MANY_ATTEMPTS",
+  "REQUEST_TIMEOUT",
   "HEADERS_TOO_LARGE",
   "INTERNAL_SERVER_EXCEPTION",
   "SERVICE_BUSY",
+  "TOO_MANY_CONNECTIONS",
+  "STORE_UNAVAILABLE",
 ];
 
 /** A JSON body: too large, not JSON, or invalid. */

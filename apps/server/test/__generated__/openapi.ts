@@ -700,6 +700,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description A request with the same Idempotency-Key is still running; retry after Retry-After. Codes: 109002 IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
@@ -783,7 +793,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -909,6 +919,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
@@ -940,7 +960,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1090,6 +1110,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
@@ -1121,7 +1151,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1208,6 +1238,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
@@ -1239,7 +1279,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1332,6 +1372,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
@@ -1363,7 +1413,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1466,6 +1516,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Body over 64 KiB. Codes: 109004 PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -1517,7 +1577,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1609,6 +1669,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
@@ -1640,7 +1710,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1732,6 +1802,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
@@ -1763,7 +1843,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1865,6 +1945,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Body over 64 KiB. Codes: 109004 PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -1916,7 +2006,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2008,6 +2098,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
             429: {
                 headers: {
@@ -2039,7 +2139,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2140,6 +2240,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description A request with the same Idempotency-Key is still running; retry after Retry-After. Codes: 109002 IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
@@ -2212,7 +2322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Busy; retry after Retry-After. Codes: 109009 SERVICE_BUSY */
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
