@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
 import { registerDocsRoutes } from "./openapi/docs-routes.ts";
+import { registerOpsConsole } from "./ops/ops-console.ts";
 import { registerPaymentPageRoutes } from "./pay/payment-page-routes.ts";
 import { registerAuditLogRoutes } from "./rest/audit-log-routes.ts";
 import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-route.ts";
@@ -53,6 +54,7 @@ export const createApp = (deps: AppDeps) => {
   // An aggregator in upstream mode is not itself a platform: its backend is the HTTP client.
   if (!hasRemoteDelivery(deps.core.deps.backend)) registerUpstreamV4Routes(app, deps);
   registerPaymentPageRoutes(app, deps);
+  registerOpsConsole(app, deps);
   mountTrpc(app, deps);
 
   app.notFound((c) => errorResponse(c, "NOT_FOUND"));
