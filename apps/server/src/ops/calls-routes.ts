@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../http/env.ts";
 import type { ConsoleDeps } from "./console-env.ts";
 import { csvResponse, readAllPages } from "./csv-export.ts";
-import { presentValues, toReadInput } from "./filters.ts";
+import { presentValues, toReadInput, withoutEmptyFields } from "./filters.ts";
 import { callPage } from "./pages/call-page.ts";
 import { callsPage } from "./pages/calls-page.ts";
 import { messagePage } from "./pages/message-page.ts";
@@ -47,6 +47,8 @@ export const registerCallsRoutes = (
   const { data, core } = deps;
 
   ops.get("/calls", guard, async (c) => {
+    const shorter = withoutEmptyFields(c.req.url);
+    if (shorter) return c.redirect(shorter, 303);
     const principal = c.get("principal");
     const values = presentValues(c.req.query());
     const departments = await data.departments(principal);

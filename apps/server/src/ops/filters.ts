@@ -36,6 +36,17 @@ export const toReadInput = (values: QueryValues, now: number): { input: QueryVal
   return { input, problems };
 };
 
+/**
+ * A GET form sends its empty fields too; the console answers such a request with a redirect to the same filters
+ * without them, so the address bar holds a short link worth sharing.
+ */
+export const withoutEmptyFields = (url: string): string | undefined => {
+  const { pathname, searchParams } = new URL(url);
+  const values = [...searchParams.values()];
+  if (!values.some((value) => value.trim() === "")) return undefined;
+  return linkTo(pathname, Object.fromEntries(searchParams));
+};
+
 /** A console link carrying filters; empty ones are left out so shared links stay short. */
 export const linkTo = (path: string, values: LinkValues = {}): string => {
   const present = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined);

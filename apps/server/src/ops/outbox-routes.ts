@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../http/env.ts";
 import type { ConsoleDeps } from "./console-env.ts";
 import { csvResponse, readAllPages } from "./csv-export.ts";
-import { presentValues, toReadInput } from "./filters.ts";
+import { presentValues, toReadInput, withoutEmptyFields } from "./filters.ts";
 import type { ConsoleMessage, MessagePage } from "./ops-data.ts";
 import { outboxPage } from "./pages/outbox-page.ts";
 import { problemMessages } from "./pages/parts.ts";
@@ -34,6 +34,8 @@ export const registerOutboxRoutes = (
   const { data, core } = deps;
 
   ops.get("/outbox", guard, async (c) => {
+    const shorter = withoutEmptyFields(c.req.url);
+    if (shorter) return c.redirect(shorter, 303);
     const principal = c.get("principal");
     const values = presentValues(c.req.query());
     const departments = await data.departments(principal);

@@ -4,7 +4,7 @@ import type { Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../http/env.ts";
 import type { ConsoleDeps } from "./console-env.ts";
-import type { QueryValues } from "./filters.ts";
+import { type QueryValues, withoutEmptyFields } from "./filters.ts";
 import type { DeliveryRate } from "./ops-data.ts";
 import type { DayCounts } from "./pages/day-chart.ts";
 import { messagePage } from "./pages/message-page.ts";
@@ -55,6 +55,8 @@ export const registerOverviewRoutes = (
   const { data, core, chain } = deps;
 
   ops.get("/", guard, async (c) => {
+    const shorter = withoutEmptyFields(c.req.url);
+    if (shorter) return c.redirect(shorter, 303);
     const principal = c.get("principal");
     const departmentUuid = c.req.query("departmentUuid")?.trim() || undefined;
     const days = lastDays(core.clock.now());

@@ -79,28 +79,34 @@ ${warnings.map(
 </section>`;
 };
 
-const messages = (r: AuditRecord, view: CallView) => html`<section aria-labelledby="messages-caption-h">
-<h2 id="messages-caption-h">Messages</h2>
-<p>Text: ${deliveryBadge(r.textSent)} · Email: ${deliveryBadge(r.emailSent)}</p>
-${
-  r.paymentRequestUuid
-    ? dataTable(
-        "messages-caption",
-        "Messages this call sent, from the outbox",
-        ["Time", "Channel", "Recipient", "Status", "Provider", "Provider id", "Error", "Message"],
-        view.messages.map(
-          (m) => html`<tr>
+const messageRow = (m: OutboxEntry) => html`<tr>
 <td>${timeOf(m.createdAt)}</td>
 <td>${m.channel}</td>
 <td>${m.recipient}</td>
 <td>${deliveryBadge(m.status)}</td>
 <td>${m.provider}</td>
 <td class="id">${m.providerRef ?? ""}</td>
-<td>${m.error ?? ""}</td>
-<td><details><summary>${m.subject ?? `${m.segments ?? 1} segment${m.segments === 1 ? "" : "s"}`}</summary><pre class="message-body">${m.body}</pre></details></td>
-</tr>`,
-        ),
-      )
+<td>${m.channel === "text" ? (m.segments ?? "") : ""}</td>
+<td class="wrap">${m.error ?? ""}</td>
+</tr>`;
+
+const messageBody = (m: OutboxEntry) => html`<details>
+<summary>${m.channel === "email" ? `Email to ${m.recipient}: ${m.subject ?? ""}` : `Text to ${m.recipient}`}</summary>
+<pre class="message-body" tabindex="0">${m.body}</pre>
+</details>`;
+
+const messages = (r: AuditRecord, view: CallView) => html`<section aria-labelledby="messages-h">
+<h2 id="messages-h">Messages</h2>
+<p>Text: ${deliveryBadge(r.textSent)} · Email: ${deliveryBadge(r.emailSent)}</p>
+${
+  r.paymentRequestUuid
+    ? html`${dataTable(
+        "messages-caption",
+        "Messages this call sent, from the outbox",
+        ["Time", "Channel", "Recipient", "Status", "Provider", "Provider id", "Segments", "Error"],
+        view.messages.map(messageRow),
+      )}
+${view.messages.map(messageBody)}`
     : html`<p class="muted">No payment request was made, so nothing was sent.</p>`
 }
 </section>`;

@@ -63,8 +63,7 @@ ${textField("limit", "Rows per page", values, { inputmode: "numeric", hint: "1â€
 
 const row = (r: AuditRecordSummary, departments: readonly DepartmentName[]) => html`<tr>
 <td><a href="/ops/calls/${encodeURIComponent(r.requestId)}" aria-label="Call ${r.requestId}">${timeOf(r.recordedAt)}</a></td>
-<td>${outcomeBadge(r.outcome)}</td>
-<td>${r.httpStatus}</td>
+<td>${outcomeBadge(r.outcome)} ${r.httpStatus}</td>
 <td>${errorCodes(r.errorCodes)}</td>
 <td>${departmentLabel(r.departmentUuid, departments)}</td>
 <td>${filterLink("username", r.username)}</td>
@@ -72,7 +71,6 @@ const row = (r: AuditRecordSummary, departments: readonly DepartmentName[]) => h
 <td>${filterLink("orderNumber", r.orderNumber)}</td>
 <td>${deliveryBadge(r.textSent)}</td>
 <td>${deliveryBadge(r.emailSent)}</td>
-<td class="id"><a href="/ops/calls/${encodeURIComponent(r.requestId)}">${r.requestId}</a></td>
 </tr>`;
 
 /** The audit log as a table, newest first, with the CLI's filters in the URL. */
@@ -83,6 +81,12 @@ export const callsPage = (view: CallsView) => {
     html`<h1>Calls</h1>
 ${filterForm(view.values, view.departments)}
 ${view.problems.length ? problemBox("Check the filters", view.problems) : ""}
+${
+  view.values.orderNumber
+    ? html`<p class="note">Only calls that reached the order step carry an order number: a call refused for its input
+or credentials, or an idempotent replay, is found by credential and time instead.</p>`
+    : ""
+}
 <div class="toolbar">
 ${zoneNote}
 <a class="button" href="${linkTo("/ops/calls.csv", filters)}" download>Export CSV</a>
@@ -90,19 +94,7 @@ ${zoneNote}
 ${dataTable(
   "calls-caption",
   html`Calls, newest first${view.values.cursor ? " (older page)" : ""}: ${view.records.length} shown`,
-  [
-    "Time",
-    "Outcome",
-    "Status",
-    "Errors",
-    "Department",
-    "Credential",
-    "Operation",
-    "Order",
-    "Text",
-    "Email",
-    "Request id",
-  ],
+  ["Time", "Outcome", "Errors", "Department", "Credential", "Operation", "Order", "Text", "Email"],
   view.records.map((r) => row(r, view.departments)),
 )}
 ${pager("/ops/calls", view.values, view.nextCursor)}`,

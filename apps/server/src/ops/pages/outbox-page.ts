@@ -10,6 +10,7 @@ import {
   pager,
   problemBox,
   selectField,
+  shortId,
   TIME_HINT,
   textField,
   timeOf,
@@ -55,9 +56,9 @@ const row = (m: ConsoleMessage, departments: readonly DepartmentName[]) => html`
 <td>${m.recipient}</td>
 <td>${m.provider}</td>
 <td class="id">${m.providerRef ?? ""}</td>
-<td>${m.error ?? ""}</td>
+<td class="wrap">${m.error ?? ""}</td>
 <td>${departmentLabel(m.departmentUuid, departments)}</td>
-<td class="id"><a href="/ops/calls/${encodeURIComponent(m.requestId)}">${m.requestId}</a></td>
+<td><a href="/ops/calls/${encodeURIComponent(m.requestId)}" aria-label="Call ${m.requestId}">${shortId(m.requestId)}</a></td>
 </tr>`;
 
 /** Every text and email, with the provider's answer, linked to the call that sent it. */

@@ -18,7 +18,7 @@ export const outcomeBadge = (outcome: string) =>
 
 export const deliveryBadge = (status: string | null) =>
   status === null
-    ? html`<span class="muted">not asked</span>`
+    ? html`<span class="muted" title="not asked">—</span>`
     : html`<span class="badge badge-${status === "SUCCESS" || status === "DELIVERED" ? "success" : "failed"}">${status}</span>`;
 
 export const errorTitle = (code: number | undefined) =>
@@ -36,6 +36,10 @@ export const departmentLabel = (uuid: string | null, names: readonly DepartmentN
     ? html`<span title="${uuid}">${known.dealerName} · ${known.name}</span>`
     : html`<span class="id">${uuid}</span>`;
 };
+
+/** The start of a long id, enough to tell rows apart; the whole id is in the title and on the call's page. */
+export const shortId = (id: string) =>
+  html`<span class="id" title="${id}">${id.length > 13 ? `${id.slice(0, 13)}…` : id}</span>`;
 
 /** A link to the calls list filtered by one value, or the bare value when there is none. */
 export const filterLink = (field: string, value: string | null | undefined, label?: Html | string) =>
