@@ -57,21 +57,21 @@ describe("the ops console in chromium", { timeout: 60_000 }, () => {
     await expect(rows.count()).resolves.toBeGreaterThan(5);
     const firstTime = rows.first().locator("time");
     await expect(firstTime.getAttribute("title")).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
-    await expect(firstTime.innerText()).resolves.toMatch(/C[SD]T/);
+    await expect(firstTime.textContent()).resolves.toMatch(/C[SD]T/);
     await screenshot(page, "calls");
 
     await page.getByLabel("Order number", { exact: true }).fill(FAILED_ORDER);
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.waitForURL(`**/ops/calls?orderNumber=${FAILED_ORDER}`);
     await expect(rows.count()).resolves.toBe(1);
-    await expect(rows.first().innerText()).resolves.toContain("FAILURE");
+    await expect(rows.first().textContent()).resolves.toContain("FAILURE");
     await rows.first().locator("time").click();
     await page.waitForURL(/\/ops\/calls\/[0-9a-f-]{36}$/);
-    await expect(page.locator("main").innerText()).resolves.toContain("TEXT_DELIVERY_FAILED");
+    await expect(page.locator("main").textContent()).resolves.toContain("TEXT_DELIVERY_FAILED");
     const messages = page.locator("table:has(#messages-caption) tbody tr");
     await expect(messages.count()).resolves.toBe(2);
     const byChannel = Object.fromEntries(
-      (await messages.allInnerTexts()).map((text) => [text.includes("email") ? "email" : "text", text]),
+      (await messages.allTextContents()).map((text) => [text.includes("email") ? "email" : "text", text]),
     );
     expect(byChannel.text).toContain("FAILED");
     expect(byChannel.text).toContain("unreachable handset");
@@ -86,7 +86,7 @@ describe("the ops console in chromium", { timeout: 60_000 }, () => {
     await page.waitForURL(/\/ops\/outbox\?channel=text&status=FAILED$/);
     const failed = page.locator("table tbody tr");
     await expect(failed.count()).resolves.toBe(2);
-    await expect(failed.first().innerText()).resolves.toContain("unreachable handset");
+    await expect(failed.first().textContent()).resolves.toContain("unreachable handset");
     await screenshot(page, "outbox");
 
     await page.getByRole("link", { name: "Overview" }).click();
@@ -94,12 +94,12 @@ describe("the ops console in chromium", { timeout: 60_000 }, () => {
     await expect(page.locator("figure.chart svg").isVisible()).resolves.toBe(true);
     await page.getByRole("button", { name: "Verify now" }).click();
     await page.waitForURL(/\/ops#chain-h$/);
-    await expect(page.locator("#chain-h + p").innerText()).resolves.toMatch(/^OK \d+ rows checked/);
+    await expect(page.locator("#chain-h + p").textContent()).resolves.toMatch(/^OK \d+ rows checked/);
     await screenshot(page, "overview");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/ops/sign-in?notice=signed-out");
-    await expect(page.getByRole("status").innerText()).resolves.toBe("You are signed out.");
+    await expect(page.getByRole("status").textContent()).resolves.toBe("You are signed out.");
     await page.goto(`${server.url}/ops/calls`);
     await page.waitForURL("**/ops/sign-in?next=%2Fops%2Fcalls");
     expect(problems).toEqual([]);
@@ -110,7 +110,7 @@ describe("the ops console in chromium", { timeout: 60_000 }, () => {
     await page.goto(`${server.url}/ops`);
     await signIn(page, fixture.demo.credentials.sunriseSender);
     await page.getByRole("heading", { name: "This credential cannot use the ops console" }).waitFor();
-    await expect(page.locator("main").innerText()).resolves.toContain("payment.audit.read");
+    await expect(page.locator("main").textContent()).resolves.toContain("payment.audit.read");
     await screenshot(page, "refused");
     await page.goto(`${server.url}/ops/calls`);
     await page.waitForURL(/\/ops\/sign-in\?next=/);
@@ -125,12 +125,12 @@ describe("the ops console in chromium", { timeout: 60_000 }, () => {
     await page.goto(`${server.url}/ops/calls/${fixture.hostileCall}`);
     await signIn(page, fixture.demo.credentials.ops);
     await page.waitForURL(`**/ops/calls/${fixture.hostileCall}`);
-    await expect(page.locator(".person").innerText()).resolves.toBe(
+    await expect(page.locator(".person").textContent()).resolves.toBe(
       `${HOSTILE_FIRST_NAME} ${HOSTILE_LAST_NAME}`,
     );
     await page.getByText("Email to m***@example.com").click();
-    await expect(page.locator(".message-body").first().innerText()).resolves.toContain(HOSTILE_FIRST_NAME);
-    await expect(page.locator("pre[aria-label='Request body']").innerText()).resolves.toContain(
+    await expect(page.locator(".message-body").first().textContent()).resolves.toContain(HOSTILE_FIRST_NAME);
+    await expect(page.locator("pre[aria-label='Request body']").textContent()).resolves.toContain(
       "<b>bold</b>",
     );
     await expect(page.locator("main script, main img, main b").count()).resolves.toBe(0);
