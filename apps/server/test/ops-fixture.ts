@@ -66,3 +66,32 @@ export const createConsoleFixture = async (options: Parameters<typeof createTest
 };
 
 export type ConsoleFixture = Awaited<ReturnType<typeof createConsoleFixture>>;
+
+type Credential = { username: string; password: string };
+type Requester = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
+
+/** The sign-in form's POST as a browser on the same origin sends it. */
+export const postSignIn = (
+  app: Requester,
+  credential: Credential,
+  init: { origin?: string | null; next?: string; url?: string } = {},
+) =>
+  app.request(init.url ?? "/ops/sign-in", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...(init.origin === null ? {} : { Origin: init.origin ?? "http://localhost" }),
+    },
+    body: new URLSearchParams({ ...credential, next: init.next ?? "/ops" }),
+  });
+
+export const sessionCookieOf = (res: Response) => res.headers.get("set-cookie")?.split(";")[0];
+
+/** A session cookie for the credential, as `Cookie` header value. */
+export const signedIn = async (app: Requester, credential: Credential): Promise<string> => {
+  const res = await postSignIn(app, credential);
+  const cookie = sessionCookieOf(res);
+  if (res.status !== 303 || !cookie)
+    throw new Error(`sign-in as ${credential.username} answered ${res.status}`);
+  return cookie;
+};

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Clock, Principal } from "@payreq/core";
 import type { Context } from "hono";
-import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import { deleteCookie, getCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import * as z from "zod";
 
 export const SESSION_COOKIE = "payreq_ops";
@@ -80,7 +80,9 @@ export const createSessions = ({
 
     async read(c: Context): Promise<SessionRead> {
       const value = await getSignedCookie(c, secret, SESSION_COOKIE);
-      if (value === undefined) return { kind: "none" };
+      // Hono reads an unsigned value as no cookie at all; for us it is a cookie that fails its check.
+      if (value === undefined)
+        return getCookie(c, SESSION_COOKIE) === undefined ? { kind: "none" } : { kind: "invalid" };
       const session = value === false ? undefined : decode(value);
       if (!session || signedOut.has(session.sid)) return { kind: "invalid" };
       if (session.expiresAt <= clock.now()) return { kind: "expired", session };
