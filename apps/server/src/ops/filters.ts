@@ -29,8 +29,9 @@ export const toReadInput = (values: QueryValues, now: number): { input: QueryVal
     try {
       input[key] = toIsoTime(value, key, now);
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(error.message);
+      // toIsoTime throws a RangeError for a date that does not exist (2026-13-45): the same mistake to the user.
+      if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
+      problems.push(`${key} must be a duration ago (24h, 7d), a date (2026-11-23) or an ISO date-time`);
     }
   }
   return { input, problems };

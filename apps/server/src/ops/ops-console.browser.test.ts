@@ -143,11 +143,11 @@ describe("the ops console in chromium", { timeout: 60_000 }, () => {
     await page.goto(`${server.url}/ops/calls`);
     await signIn(page, fixture.demo.credentials.ops);
     await page.waitForURL("**/ops/calls");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, "calls-phone");
     await page.keyboard.press("Tab");
-    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Skip to content");
+    await expect(page.evaluate("document.activeElement?.textContent")).resolves.toBe("Skip to content");
     expect(problems).toEqual([]);
   });
 });
