@@ -14,7 +14,7 @@ ${paragraphs.map((p) => html`<p>${p}</p>`)}
 /** A credential that verified but may not read the audit log. */
 export const notAllowedPage = (username: string) =>
   messagePage({ title: "Not allowed" }, "This credential cannot use the ops console", [
-    html`<strong>${username}</strong> does not hold <code>payment.audit.read</code>, which the console needs. Sending
-credentials cannot read the audit log.`,
+    html`<strong>${username}</strong> does not hold <code>payment.audit.read</code>, which the console needs.
+Ask for a credential that holds it, for your departments or for all.`,
     html`<a href="/ops/sign-in">Sign in with another credential</a>`,
   ]);
