@@ -3,8 +3,8 @@ import type { Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../http/env.ts";
 import type { ConsoleDeps } from "./console-env.ts";
-import { csvResponse, readAllPages } from "./csv-export.ts";
-import { presentValues, toReadInput, withoutEmptyFields } from "./filters.ts";
+import { csvExport } from "./csv-export.ts";
+import { listPage } from "./list-page.ts";
 import { callPage } from "./pages/call-page.ts";
 import { callsPage } from "./pages/calls-page.ts";
 import { messagePage } from "./pages/message-page.ts";
@@ -39,69 +39,47 @@ const CSV_COLUMNS = [
 const csvCell = (value: AuditRecordSummary[keyof AuditRecordSummary]) =>
   Array.isArray(value) ? value.join(" ") : value;
 
+const NOT_SHOWN = { 403: "Not a call you may read", 404: "No such call" } as Record<number, string>;
+
 export const registerCallsRoutes = (
   ops: Hono<AppEnv>,
   deps: ConsoleDeps,
   guard: MiddlewareHandler<AppEnv>,
 ) => {
-  const { data, core } = deps;
+  const { data } = deps;
 
-  ops.get("/calls", guard, async (c) => {
-    const shorter = withoutEmptyFields(c.req.url);
-    if (shorter) return c.redirect(shorter, 303);
-    const principal = c.get("principal");
-    const values = presentValues(c.req.query());
-    const departments = await data.departments(principal);
-    const view = { username: principal.username, values, departments, records: [], nextCursor: null };
-    const { input, problems } = toReadInput(values, core.clock.now());
-    if (problems.length) return c.html(callsPage({ ...view, problems }), 400);
-    const result = await data.listCalls(principal, input);
-    if (result.status !== 200) {
-      const { errors } = result.body as ErrorEnvelope;
-      return c.html(
-        callsPage({ ...view, problems: problemMessages(errors) }),
-        result.status as ContentfulStatusCode,
-      );
-    }
-    const page = result.body as AuditListResponse;
-    return c.html(callsPage({ ...view, ...page, problems: [] }));
-  });
+  ops.get(
+    "/calls",
+    guard,
+    listPage(deps, data.listCalls, (frame, body: AuditListResponse | undefined) =>
+      callsPage({ ...frame, records: body?.records ?? [], nextCursor: body?.nextCursor ?? null }),
+    ),
+  );
 
-  ops.get("/calls.csv", guard, async (c) => {
-    const principal = c.get("principal");
-    const { cursor: _, limit: __, ...values } = presentValues(c.req.query());
-    const { input, problems } = toReadInput(values, core.clock.now());
-    if (problems.length) return c.text(problems.join("\n"), 400);
-    const all = await readAllPages(
-      (cursor, limit) =>
-        data.listCalls(principal, { ...input, limit: String(limit), ...(cursor ? { cursor } : {}) }),
-      (page: AuditListResponse) => page.records,
-    );
-    if (!all.ok)
-      return c.text(problemMessages(all.body.errors).join("\n"), all.status as ContentfulStatusCode);
-    return csvResponse(
-      c,
+  ops.get(
+    "/calls.csv",
+    guard,
+    csvExport(
+      deps,
       "calls",
-      [...CSV_COLUMNS],
-      all.rows.map((r) => CSV_COLUMNS.map((column) => csvCell(r[column]))),
-      all.truncated,
-    );
-  });
+      CSV_COLUMNS,
+      data.listCalls,
+      (page: AuditListResponse) => page.records,
+      (record) => CSV_COLUMNS.map((column) => csvCell(record[column])),
+    ),
+  );
 
   ops.get("/calls/:requestId", guard, async (c) => {
     const principal = c.get("principal");
-    const frame = { title: "Call", username: principal.username, active: "calls" as const };
     const result = await data.getCall(principal, c.req.param("requestId"));
     if (result.status !== 200) {
       const { errors } = result.body as ErrorEnvelope;
-      const heading =
-        result.status === 404
-          ? "No such call"
-          : result.status === 403
-            ? "Not a call you may read"
-            : "Not a request id";
       return c.html(
-        messagePage(frame, heading, problemMessages(errors)),
+        messagePage(
+          { title: "Call", username: principal.username, active: "calls" },
+          NOT_SHOWN[result.status] ?? "Not a request id",
+          problemMessages(errors),
+        ),
         result.status as ContentfulStatusCode,
       );
     }

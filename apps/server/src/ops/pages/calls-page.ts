@@ -1,6 +1,7 @@
 import type { AuditRecordSummary } from "@payreq/contracts";
 import { html } from "hono/html";
 import { linkTo, type QueryValues } from "../filters.ts";
+import type { ListFrame } from "../list-page.ts";
 import type { DepartmentName } from "../ops-data.ts";
 import { layout } from "./layout.ts";
 import {
@@ -20,14 +21,7 @@ import {
   zoneNote,
 } from "./parts.ts";
 
-export type CallsView = {
-  username: string;
-  values: QueryValues;
-  departments: readonly DepartmentName[];
-  records: readonly AuditRecordSummary[];
-  nextCursor: string | null;
-  problems: readonly string[];
-};
+export type CallsView = ListFrame & { records: readonly AuditRecordSummary[]; nextCursor: string | null };
 
 const MORE_FILTERS = ["orderUuid", "invoiceUuid", "idempotencyKey", "limit"] as const;
 

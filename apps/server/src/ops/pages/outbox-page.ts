@@ -1,5 +1,6 @@
 import { html } from "hono/html";
 import { linkTo, type QueryValues } from "../filters.ts";
+import type { ListFrame } from "../list-page.ts";
 import type { ConsoleMessage, DepartmentName } from "../ops-data.ts";
 import { layout } from "./layout.ts";
 import {
@@ -17,14 +18,7 @@ import {
   zoneNote,
 } from "./parts.ts";
 
-export type OutboxView = {
-  username: string;
-  values: QueryValues;
-  departments: readonly DepartmentName[];
-  messages: readonly ConsoleMessage[];
-  nextCursor: string | null;
-  problems: readonly string[];
-};
+export type OutboxView = ListFrame & { messages: readonly ConsoleMessage[]; nextCursor: string | null };
 
 const filterForm = (values: QueryValues, departments: readonly DepartmentName[]) => html`
 <form method="get" action="/ops/outbox" class="filters" aria-label="Filter messages">
