@@ -22,7 +22,6 @@ import { createSessions } from "./session.ts";
 export type OpsConsoleOptions = {
   /** HMAC key for session cookies; random per process by default, so a restart signs everyone out. */
   sessionSecret?: Uint8Array;
-  sessionTtlMs?: number;
 };
 
 /** The console's own policy: its pages load only the app's own stylesheet and script. */
@@ -50,11 +49,7 @@ export const createOpsConsole = ({ core }: AppDeps, options: OpsConsoleOptions =
   const deps: ConsoleDeps = {
     core,
     data,
-    sessions: createSessions({
-      clock: core.clock,
-      secret: options.sessionSecret,
-      ttlMs: options.sessionTtlMs,
-    }),
+    sessions: createSessions({ clock: core.clock, secret: options.sessionSecret }),
     chain: createChainStatus(data, () => core.clock.now()),
   };
   const ops = new Hono<AppEnv>();

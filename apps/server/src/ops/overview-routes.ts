@@ -23,25 +23,17 @@ const lastDays = (now: number): string[] => {
 };
 
 /** Stats come per department and day; the chart wants one bar per day, empty days included. */
-const perDay = (days: readonly string[], stats: AuditStatsResponse): DayCounts[] =>
-  days.map((day) =>
-    stats.days
-      .filter((d) => d.day === day)
-      .reduce(
-        (sum, d) => ({
-          day,
-          success: sum.success + d.success,
-          rejected: sum.rejected + d.rejected,
-          failed: sum.failed + d.failed,
-        }),
-        {
-          day,
-          success: 0,
-          rejected: 0,
-          failed: 0,
-        },
-      ),
-  );
+const perDay = (days: readonly string[], stats: AuditStatsResponse | undefined): DayCounts[] => {
+  const byDay = new Map(days.map((day) => [day, { day, success: 0, rejected: 0, failed: 0 }]));
+  for (const d of stats?.days ?? []) {
+    const sum = byDay.get(d.day);
+    if (!sum) continue;
+    sum.success += d.success;
+    sum.rejected += d.rejected;
+    sum.failed += d.failed;
+  }
+  return [...byDay.values()];
+};
 
 const readsEveryDepartment = (principal: Principal) =>
   departmentsWithScope(principal, Scopes.auditRead) === "*";
@@ -73,12 +65,13 @@ export const registerOverviewRoutes = (
     ]);
     const failure = [stats, rates].find((r) => r.status !== 200);
     const counts = stats.status === 200 ? (stats.body as AuditStatsResponse) : undefined;
+    const values: QueryValues = departmentUuid ? { departmentUuid } : {};
     const view = {
       username: principal.username,
-      values: (departmentUuid ? { departmentUuid } : {}) as QueryValues,
+      values,
       departments,
       since,
-      days: perDay(days, counts ?? { since: null, until: null, days: [], topErrorCodes: [] }),
+      days: perDay(days, counts),
       topErrors: counts?.topErrorCodes ?? [],
       rates: rates.status === 200 ? (rates.body as DeliveryRate[]) : [],
       chain: chain.last(),

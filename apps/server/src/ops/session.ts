@@ -6,7 +6,7 @@ import * as z from "zod";
 
 export const SESSION_COOKIE = "payreq_ops";
 export const CONSOLE_PATH = "/ops";
-export const DEFAULT_SESSION_TTL_MS = 8 * 3600_000;
+export const SESSION_TTL_MS = 8 * 3600_000;
 
 const SessionPayload = z.strictObject({
   sid: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
@@ -27,7 +27,6 @@ export type SessionOptions = {
   clock: Clock;
   /** HMAC key of the cookie's signature; a random one per process unless given. */
   secret?: Uint8Array | undefined;
-  ttlMs?: number | undefined;
 };
 
 const decode = (value: string): Session | undefined => {
@@ -45,11 +44,7 @@ const decode = (value: string): Session | undefined => {
  * its expiry, so a copied cookie stops working too; that list, like the default key, lasts as long as the
  * process, and a restart ends every session anyway.
  */
-export const createSessions = ({
-  clock,
-  secret = randomBytes(32),
-  ttlMs = DEFAULT_SESSION_TTL_MS,
-}: SessionOptions) => {
+export const createSessions = ({ clock, secret = randomBytes(32) }: SessionOptions) => {
   const signedOut = new Map<string, number>();
   const forgetExpired = (now: number) => {
     for (const [sid, expiresAt] of signedOut) if (expiresAt <= now) signedOut.delete(sid);
@@ -68,12 +63,12 @@ export const createSessions = ({
         userId: principal.userId,
         username: principal.username,
         authVersion: principal.authVersion,
-        expiresAt: clock.now() + ttlMs,
+        expiresAt: clock.now() + SESSION_TTL_MS,
       };
       const value = Buffer.from(JSON.stringify(session)).toString("base64url");
       await setSignedCookie(c, SESSION_COOKIE, value, secret, {
         ...cookieOptions(c),
-        maxAge: Math.floor(ttlMs / 1000),
+        maxAge: SESSION_TTL_MS / 1000,
       });
       return session;
     },
