@@ -51,7 +51,7 @@ export const recordConsoleCall = async (
   });
 };
 
-/** Page views are not audited: only what auditCalls would otherwise write for a refusal is. */
+/** Page views and plain redirects to sign in write no row: marked as audited, auditCalls leaves them be. */
 const skipAudit = (c: Context<AppEnv>) => {
   c.get("call").audited = true;
 };
