@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { registerDocsRoutes } from "./openapi/docs-routes.ts";
+import { registerOpsConsole } from "./ops/ops-console.ts";
 import { registerPaymentPageRoutes } from "./pay/payment-page-routes.ts";
 import { registerAuditLogRoutes } from "./rest/audit-log-routes.ts";
 import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-route.ts";
@@ -52,6 +53,7 @@ export const createApp = (deps: AppDeps) => {
   const { backend } = deps.core.deps;
   if (backend.kind === "embedded") registerUpstreamV4Routes(app, deps, backend);
   registerPaymentPageRoutes(app, deps);
+  registerOpsConsole(app, deps);
   mountTrpc(app, deps);
 
   app.notFound((c) => errorResponse(c, "NOT_FOUND"));

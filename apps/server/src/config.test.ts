@@ -27,6 +27,7 @@ describe("readConfig", () => {
     [{ PAYREQ_MAX_CONNECTIONS: "0" }, "PAYREQ_MAX_CONNECTIONS"],
     [{ PAYREQ_DATABASE_URL: "mysql://db/payreq" }, "PAYREQ_DATABASE_URL"],
     [{ PAYREQ_DATABASE_POOL: "0" }, "PAYREQ_DATABASE_POOL"],
+    [{ PAYREQ_OPS_SESSION_SECRET: "short" }, "PAYREQ_OPS_SESSION_SECRET"],
   ])("refuses timeouts and caps that cannot work together: %j", (env, name) => {
     expect(() => readConfig(env)).toThrow(name);
   });
@@ -49,6 +50,7 @@ describe("readConfig", () => {
       PAYREQ_HSTS: "on",
       PAYREQ_DATABASE_URL: "postgres://payreq:secret@db.internal:5432/payreq",
       PAYREQ_DATABASE_POOL: "20",
+      PAYREQ_OPS_SESSION_SECRET: "a-long-shared-secret-of-32-characters!",
     });
     expect(config).toEqual({
       port: 8080,
@@ -67,6 +69,7 @@ describe("readConfig", () => {
       idleTimeoutMs: 60_000,
       maxConnections: 200,
       hsts: true,
+      opsSessionSecret: "a-long-shared-secret-of-32-characters!",
     });
   });
 

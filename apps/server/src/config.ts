@@ -85,6 +85,10 @@ const ConfigSchema = z.object({
     .max(1_000_000, "PAYREQ_MAX_CONNECTIONS must be at most 1000000")
     .default(1024),
   PAYREQ_HSTS: flag("PAYREQ_HSTS"),
+  PAYREQ_OPS_SESSION_SECRET: z
+    .string()
+    .min(32, "PAYREQ_OPS_SESSION_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)")
+    .optional(),
   PAYREQ_SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "PAYREQ_SMTP_URL must be an smtp:// or smtps:// URL" })
     .optional(),
@@ -129,6 +133,8 @@ export type Config = {
   idleTimeoutMs: number;
   maxConnections: number;
   hsts: boolean;
+  /** Signs ops console sessions; the same on every instance so a session works behind a load balancer. */
+  opsSessionSecret?: string | undefined;
   smtp?: { url: string; from: string; fromName?: string | undefined } | undefined;
   upstream?: { baseUrl: string; username: string; password: string; timeoutMs: number } | undefined;
   sms?: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
@@ -197,6 +203,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     idleTimeoutMs: c.PAYREQ_IDLE_TIMEOUT,
     maxConnections: c.PAYREQ_MAX_CONNECTIONS,
     hsts: c.PAYREQ_HSTS,
+    opsSessionSecret: c.PAYREQ_OPS_SESSION_SECRET,
     upstream:
       c.PAYREQ_BACKEND === "upstream" &&
       c.PAYREQ_UPSTREAM_URL &&

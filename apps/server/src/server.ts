@@ -116,10 +116,12 @@ const refuseOverCap = (): Response =>
 /** Listens on the configured host and port; port 0 picks a free one. */
 export const startServer = async (
   core: Core,
-  config: Pick<Config, "host" | "port"> & Partial<ConnectionLimits> & { hsts?: boolean },
+  config: Pick<Config, "host" | "port"> &
+    Partial<ConnectionLimits> &
+    Partial<Pick<Config, "hsts" | "opsSessionSecret">>,
 ): Promise<RunningServer> => {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config };
-  const app = createApp({ core, hsts: config.hsts });
+  const app = createApp({ core, hsts: config.hsts, opsSessionSecret: config.opsSessionSecret });
   const overCap = new WeakSet<Socket>();
   let open = 0;
   const server = await new Promise<Server>((resolve) => {

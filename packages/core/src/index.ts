@@ -27,6 +27,7 @@ export * from "./notify/outbox-notifier.ts";
 export * from "./notify/sms-segments.ts";
 export * from "./notify/smtp-email-sender.ts";
 export * from "./notify/twilio-sms-sender.ts";
+export * from "./ops/console-reads.ts";
 export * from "./ports.ts";
 export * from "./redact.ts";
 export * from "./send/idempotency.ts";

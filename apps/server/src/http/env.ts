@@ -22,4 +22,6 @@ export type AppDeps = {
   core: Core;
   /** Send Strict-Transport-Security: set when the service is reached over TLS (PAYREQ_HSTS). */
   hsts?: boolean | undefined;
+  /** The ops console's session key (PAYREQ_OPS_SESSION_SECRET); random per process when unset. */
+  opsSessionSecret?: string | undefined;
 };

@@ -13,20 +13,23 @@ const LOCKED_DOWN: Csp = {
 /** Server-rendered pages (payment page, ops console): their own styles, scripts and images, nothing inline. */
 export const PAGE_CSP: Csp = {
   defaultSrc: ["'none'"],
-  styleSrc: ["'self'"],
   scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
   imgSrc: ["'self'", "data:"],
-  connectSrc: ["'self'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],
   baseUri: ["'none'"],
 };
 
-/** Swagger UI sets style attributes and loads its icons as data: URLs; its script is served from /docs. */
+/**
+ * Swagger UI sets style attributes, loads its icons as data: URLs and fetches /openapi.json; its script is served
+ * from /docs.
+ */
 export const DOCS_CSP: Csp = {
   ...PAGE_CSP,
   styleSrc: ["'self'", "'unsafe-inline'"],
   fontSrc: ["'self'", "data:"],
+  connectSrc: ["'self'"],
 };
 
 const common = (hsts: boolean) =>

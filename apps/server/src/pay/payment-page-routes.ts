@@ -12,7 +12,7 @@ const layout = (title: string, body: ReturnType<typeof html>) => html`<!doctype 
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${title}</title>
-<link rel="stylesheet" href="/pay-assets/page.css"></head>
+<link rel="stylesheet" href="/pay-assets/page.css"><link rel="icon" href="data:,"></head>
 <body>${body}</body></html>`;
 
 const summary = (page: PaymentPage) => html`<h1>${page.dealerName}</h1>

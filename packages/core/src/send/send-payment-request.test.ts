@@ -528,6 +528,26 @@ describe.each(TEST_STORES)("on %s", (kind) => {
       expect(JSON.parse(rows[0]?.error_codes ?? "[]")).toEqual(errorCodes(result));
     });
 
+    it("names the order and customer of a call refused by a step, and of a replay, for searching", async () => {
+      const t = await setup();
+      const refusedMeta = testMeta();
+      const refused = await t.send(
+        sunriseBody({ orderNumber: "RO-REFUSED", customerUuid: "nobody" }),
+        refusedMeta,
+      );
+      expect(errorCodes(refused)).toEqual([ERRORS.CUSTOMER_NOT_FOUND.code]);
+      expect(await auditRow(t.store, refusedMeta.requestId)).toMatchObject({
+        orderNumber: "RO-REFUSED",
+        customerUuid: "nobody",
+        orderUuid: null,
+      });
+      const body = sunriseBody({ orderNumber: "RO-REPLAYED" });
+      ok(await t.send(body, testMeta({ idempotencyKey: "named-key" })));
+      const replayMeta = testMeta({ idempotencyKey: "named-key" });
+      expect((await t.send(body, replayMeta)).replayed).toBe(true);
+      expect(await auditRow(t.store, replayMeta.requestId)).toMatchObject({ orderNumber: "RO-REPLAYED" });
+    });
+
     it("stores no working payment link outside the idempotency table", async () => {
       const t = await setup();
       const result = ok(

@@ -171,6 +171,9 @@ export const sendPaymentRequest = async (
   let held: Extract<Claim, { kind: "fresh" | "resume" }> | undefined;
   try {
     const call = validate(departmentUuid, input, meta.idempotencyKey);
+    // Named from the body at once, so a call refused by a step or replayed can be found by its order and customer.
+    const named = { orderNumber: call.body.orderNumber, customerUuid: call.body.customerUuid };
+    trail.touched = named;
     if (!holdsScope(principal, Scopes.sendPaymentRequest, call.departmentUuid)) {
       throw new PayreqError("INVALID_SCOPE_DEPARTMENT", {
         description: `The credential does not hold ${Scopes.sendPaymentRequest} for this department.`,
@@ -189,7 +192,7 @@ export const sendPaymentRequest = async (
       if (claim.kind === "replay") {
         const { response, firstRequestId } = claim;
         trail.note("replay", "ok", `stored response of request ${firstRequestId}`);
-        trail.touched = touchedFromBody(response.body);
+        trail.touched = { ...named, ...touchedFromBody(response.body) };
         await recordCall(deps, { ...audit, status: response.status, response: response.body });
         return { ...response, timeline: trail.timeline, replayed: true } as SendResult;
       }

@@ -1,0 +1,6 @@
+import type { Core } from "@payreq/core";
+import type { ChainStatus } from "./chain-status.ts";
+import type { OpsData } from "./ops-data.ts";
+import type { Sessions } from "./session.ts";
+
+export type ConsoleDeps = { core: Core; data: OpsData; sessions: Sessions; chain: ChainStatus };

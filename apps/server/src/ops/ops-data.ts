@@ -1,0 +1,81 @@
+import { type AuditListResponse, toRequestErrors } from "@payreq/contracts";
+import {
+  type Core,
+  customerName,
+  type DeliveryRate,
+  deliveryRates,
+  listConsoleMessages,
+  listOutbox,
+  type MessagePage,
+  PayreqError,
+  type Principal,
+  type ReadResult,
+  readAuditList,
+  readAuditRecord,
+  readAuditStats,
+  readableDepartments,
+  sessionUser,
+  verifyAuditChain,
+} from "@payreq/core";
+import { MessageQuerySchema } from "./message-query.ts";
+
+export type { ConsoleMessage, DeliveryRate, DepartmentName, MessagePage, SessionUser } from "@payreq/core";
+
+/** A refusal of a read (a department outside the credential's scope) as the result the pages show. */
+const settled = async <T>(read: () => Promise<T>): Promise<ReadResult<T>> => {
+  try {
+    return { status: 200, body: await read() };
+  } catch (error) {
+    if (error instanceof PayreqError)
+      return { status: error.status, body: { errors: [error.item], warnings: [] } };
+    throw error;
+  }
+};
+
+/** Every read the ops console makes, all through core on the configured store. */
+export const createOpsData = (core: Core) => {
+  const { store } = core;
+  return {
+    listCalls: (principal: Principal, query: Record<string, string>) =>
+      readAuditList(store, principal, query),
+
+    getCall: (principal: Principal, requestId: string) => readAuditRecord(store, principal, { requestId }),
+
+    /** Keys belong to the credential that sent them, so the calls sharing one are that credential's. */
+    callsWithKey: (
+      principal: Principal,
+      username: string,
+      idempotencyKey: string,
+    ): Promise<ReadResult<AuditListResponse>> =>
+      readAuditList(store, principal, { username, idempotencyKey, limit: "50" }),
+
+    /** The messages of a payment request; the caller has already been allowed to read the call that made it. */
+    messagesOf: (paymentRequestUuid: string) => listOutbox(store.sql, { paymentRequestUuid, limit: 100 }),
+
+    callStats: (principal: Principal, query: Record<string, string>) =>
+      readAuditStats(store, principal, query),
+
+    /** Walks every row of the log: O(n), so the console runs it on request only. */
+    verifyChain: () => verifyAuditChain(store.sql),
+
+    sessionPrincipal: (userId: number) => sessionUser(store.sql, userId),
+    departments: (principal: Principal) => readableDepartments(store.sql, principal),
+    customerName: (customerUuid: string) => customerName(store.sql, customerUuid),
+
+    async listMessages(principal: Principal, input: unknown): Promise<ReadResult<MessagePage>> {
+      const parsed = MessageQuerySchema.safeParse(input);
+      if (!parsed.success)
+        return { status: 400, body: { errors: toRequestErrors(parsed.error), warnings: [] } };
+      return settled(() => listConsoleMessages(store.sql, principal, parsed.data));
+    },
+
+    deliveryRates: (
+      principal: Principal,
+      since: number,
+      departmentUuid?: string,
+    ): Promise<ReadResult<DeliveryRate[]>> =>
+      settled(() => deliveryRates(store.sql, principal, since, departmentUuid)),
+  };
+};
+
+export type OpsData = ReturnType<typeof createOpsData>;
