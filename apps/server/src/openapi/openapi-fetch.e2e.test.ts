@@ -155,8 +155,18 @@ describe("a REST caller that generates its client from /openapi.json", { timeout
       limit: 1,
       cursor: page.data?.nextCursor ?? "",
     });
-    expect(next.data?.records.map((r) => r.requestId)).toEqual([sent.data?.requestId]);
-    expect(next.data?.nextCursor).toBeNull();
+    // The replay has its own row (and request id), named by the order number like the call it replayed.
+    expect(next.data?.records.map((r) => r.requestId)).toEqual([
+      replayed.response.headers.get("x-request-id"),
+    ]);
+    const last = await list({
+      orderNumber: first.orderNumber,
+      outcome: "SUCCESS",
+      limit: 1,
+      cursor: next.data?.nextCursor ?? "",
+    });
+    expect(last.data?.records.map((r) => r.requestId)).toEqual([sent.data?.requestId]);
+    expect(last.data?.nextCursor).toBeNull();
     expect((await list({ limit: 1000 })).response.status).toBe(400);
     expect((await list({}, sunriseSender)).response.status).toBe(403);
     expect((await list({}, wrongPassword)).response.status).toBe(401);
