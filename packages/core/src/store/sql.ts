@@ -14,7 +14,7 @@ export type Sql = {
 
 export type Dialect = "sqlite" | "postgres";
 
-export type StoreStats = { transactions: number; commits: number };
+export type StoreStats = { transactions: number; commits: number; syncs?: number };
 
 /** The shared database of every process of the service: SQLite (one host) or PostgreSQL (any number of hosts). */
 export type Store = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openSqliteStore as openDatabase } from "./open-sqlite.ts";
+import { createWriteQueue } from "./write-queue.ts";
 
 const setup = () => {
   const database = openDatabase(":memory:");
@@ -74,5 +75,41 @@ describe("write queue (group commit)", () => {
     await database.close();
     await expect(pending).resolves.toBeDefined();
     expect(database.sqlite.open).toBe(false);
+  });
+
+  it("answers a call only after a WAL sync that began after its commit, and shares one sync among later batches", async () => {
+    const sqlite = openDatabase(":memory:").sqlite;
+    sqlite.exec("create table t (v text primary key)");
+    const insert = sqlite.prepare("insert into t (v) values (?)");
+    const syncs: (() => void)[] = [];
+    const writes = createWriteQueue(sqlite, () => new Promise<void>((resolve) => syncs.push(resolve)));
+    const answered: string[] = [];
+    const first = writes.run(() => insert.run("a")).then(() => answered.push("a"));
+    while (syncs.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Committed and visible, but not answered until its sync is done.
+    expect(sqlite.prepare("select count(*) as n from t").get()).toEqual({ n: 1 });
+    const later = [writes.run(() => insert.run("b")), writes.run(() => insert.run("c"))].map((p, i) =>
+      p.then(() => answered.push(["b", "c"][i] ?? "")),
+    );
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toEqual([]);
+    syncs.shift()?.();
+    await first;
+    expect(answered).toEqual(["a"]);
+    while (syncs.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(syncs).toHaveLength(1);
+    syncs.shift()?.();
+    await Promise.all(later);
+    expect(answered.sort()).toEqual(["a", "b", "c"]);
+    expect(writes.stats.syncs).toBe(2);
+  });
+
+  it("fails the calls of a sync that fails, though their rows are committed", async () => {
+    const sqlite = openDatabase(":memory:").sqlite;
+    sqlite.exec("create table t (v text primary key)");
+    const writes = createWriteQueue(sqlite, () => Promise.reject(new Error("EIO: the disk is gone")));
+    await expect(writes.run(() => sqlite.prepare("insert into t (v) values ('a')").run())).rejects.toThrow(
+      "EIO",
+    );
   });
 });

@@ -3,27 +3,42 @@ import type Database from "better-sqlite3";
 export type WriteQueue = {
   /**
    * Runs `work` inside the current batch transaction, in its own savepoint: if it throws, only its writes are undone.
-   * Resolves once the batch holding its writes has committed.
+   * Resolves once the batch holding its writes has committed and been made durable.
    */
   run<T>(work: () => T | Promise<T>): Promise<T>;
-  /** Resolves when nothing is queued or uncommitted. */
+  /** Resolves when nothing is queued, uncommitted or waiting to be made durable. */
   drain(): Promise<void>;
-  readonly stats: { batches: number; calls: number };
+  readonly stats: { batches: number; calls: number; syncs: number };
 };
+
+/**
+ * Makes every commit made so far durable (an fdatasync of the WAL file); runs off the event loop. Absent for a
+ * database that has nothing to sync (":memory:").
+ */
+export type WalSync = () => Promise<void>;
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
 /**
- * Group commit: the writes of concurrent calls share one IMMEDIATE transaction per tick. Calls take turns
- * (one savepoint at a time, so a rollback never touches another call's writes) and are answered only after
- * the COMMIT that made their writes durable.
+ * Group commit: the writes of concurrent calls share one IMMEDIATE transaction per tick. Calls take turns (one
+ * savepoint at a time, so a rollback never touches another call's writes) and are answered only once their writes
+ * are durable.
+ *
+ * Durability comes from `sync`, not from the COMMIT: the connection runs with synchronous=NORMAL, so COMMIT
+ * returns without waiting for the disk, and the WAL is then synced in the thread pool while the event loop goes
+ * on with the next batch. A caller is answered only after a sync that began after its batch committed, which is
+ * what synchronous=FULL guarantees, without blocking every request for the length of an fsync. One sync runs at a
+ * time; the batches that commit meanwhile share the next one.
  */
-export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
+export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): WriteQueue => {
   let turn: Promise<void> = Promise.resolve();
   let pendingInBatch: Waiter[] = [];
   let commitScheduled = false;
   let inSavepoint = false;
-  const stats = { batches: 0, calls: 0 };
+  /** Committed, waiting for the next sync; and the sync under way, if any. */
+  let awaitingSync: Waiter[] = [];
+  let syncing: Promise<void> | undefined;
+  const stats = { batches: 0, calls: 0, syncs: 0 };
   const sql = {
     begin: sqlite.prepare("BEGIN IMMEDIATE"),
     commit: sqlite.prepare("COMMIT"),
@@ -31,6 +46,30 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
     savepoint: sqlite.prepare("SAVEPOINT call"),
     release: sqlite.prepare("RELEASE call"),
     rollbackTo: sqlite.prepare("ROLLBACK TO call"),
+  };
+
+  const syncCommitted = async () => {
+    while (awaitingSync.length > 0) {
+      const waiters = awaitingSync;
+      awaitingSync = [];
+      try {
+        await sync?.();
+        stats.syncs++;
+        for (const w of waiters) w.resolve();
+      } catch (error) {
+        for (const w of waiters) w.reject(error);
+      }
+    }
+    syncing = undefined;
+  };
+
+  const whenDurable = (waiters: Waiter[]) => {
+    if (!sync) {
+      for (const w of waiters) w.resolve();
+      return;
+    }
+    awaitingSync.push(...waiters);
+    syncing ??= syncCommitted();
   };
 
   const commit = () => {
@@ -49,11 +88,12 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
     try {
       sql.commit.run();
       stats.batches++;
-      for (const w of waiters) w.resolve();
     } catch (error) {
       if (sqlite.inTransaction) sql.rollback.run();
       for (const w of waiters) w.reject(error);
+      return;
     }
+    whenDurable(waiters);
   };
 
   const scheduleCommit = () => {
@@ -111,6 +151,7 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
         scheduleCommit();
       });
     }
+    await syncing;
   };
 
   return { run, drain, stats };
