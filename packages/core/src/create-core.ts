@@ -14,6 +14,7 @@ import type { Notifier, PaymentsBackend } from "./ports.ts";
 import { createIdempotencyStore } from "./send/idempotency.ts";
 import type { CallDeps } from "./send/record-call.ts";
 import { createTemplateStore } from "./send/template-store.ts";
+import { programRunner } from "./store/program.ts";
 import type { Store } from "./store/sql.ts";
 
 export type CoreOptions = {
@@ -36,18 +37,20 @@ export const createCore = (options: CoreOptions) => {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? createUuidV7Generator(clock);
   const { store } = options;
+  const run = programRunner(store, clock, ids);
   const backend =
-    options.backend ?? createEmbeddedBackend({ store, clock, ids, paymentUrls: options.paymentUrls });
+    options.backend ?? createEmbeddedBackend({ store, run, clock, ids, paymentUrls: options.paymentUrls });
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const deps: CallDeps = {
     store,
+    run,
     backend,
     notifier: options.notifier ?? createOutboxNotifier(ids),
     clock,
     logger: options.logger ?? silentLogger,
     deliveryTimeoutMs,
     templates: createTemplateStore(store, clock),
-    idempotency: createIdempotencyStore(store, clock, {
+    idempotency: createIdempotencyStore(store, run, clock, {
       // A claim outlives the longest call: both channels' timeouts, plus the steps.
       lockMs: Math.max(30_000, 2 * deliveryTimeoutMs + 10_000),
     }),

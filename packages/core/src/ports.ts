@@ -1,7 +1,6 @@
 import type { DeliveryResult, SendPaymentRequestBody, WarningItem } from "@payreq/contracts";
 import type { AuditTrail } from "./audit/audit-trail.ts";
 import type { Prepared } from "./send/prepare.ts";
-import type { Sql } from "./store/sql.ts";
 
 export type Department = { uuid: string; name: string; dealerUuid: string; dealerName: string };
 
@@ -109,33 +108,23 @@ type BackendBase = {
   ensureOpenInvoice(order: Order, fields: InvoiceFields): Promise<EnsuredInvoice>;
 };
 
-/** Writes that must commit together with others of the same call (a key's recovery point, the audit row). */
-export type Alongside<T> = (tx: Sql, value: T) => Promise<void>;
-
 /** The platform in the service's own store: steps 1–3 in one transaction, delivery by the service. */
 export type EmbeddedBackend = BackendBase & {
   readonly kind: "embedded";
-  /** Steps 1–3 in one transaction, timed on `trail`; `alongside` runs in the same transaction. */
+  /**
+   * Steps 1–3 in one transaction, timed on `trail`; with a claim id, a keyed call's recovery point moves to
+   * `prepared` in the same transaction.
+   */
   prepare(
     input: { department: Department; body: SendPaymentRequestBody; requestId: string },
     trail: AuditTrail,
-    alongside?: Alongside<Prepared>,
+    claimId?: number,
   ): Promise<Prepared>;
   /** Step 3 alone, for an open invoice of the department (the v4 payment request endpoint). */
   prepareForInvoice(
     input: { department: Department; invoice: Invoice; flags: PaymentRequestFlags; requestId: string },
-    alongside?: Alongside<Prepared>,
+    claimId?: number,
   ): Promise<Prepared>;
-  /** The per-channel results and the messages handed to the notifier, inside the call's last transaction. */
-  recordDelivery(
-    tx: Sql,
-    input: {
-      paymentRequestUuid: string;
-      textResult?: DeliveryResult | undefined;
-      emailResult?: DeliveryResult | undefined;
-      messages: DeliveryRecord[];
-    },
-  ): Promise<void>;
 };
 
 export type RemoteSendResult = {

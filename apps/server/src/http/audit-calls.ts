@@ -43,12 +43,14 @@ export const auditCalls = ({ core }: AppDeps, transport: Transport, operation: (
     const response = await envelopeFromResponse(c.res);
     try {
       await recordCall(core.deps, {
-        meta: call.meta,
-        username: call.username,
-        departmentUuid: call.departmentUuid,
-        status: c.res.status,
-        response,
-        requestBody: call.requestBody,
+        entry: {
+          meta: call.meta,
+          username: call.username,
+          departmentUuid: call.departmentUuid,
+          status: c.res.status,
+          response,
+          requestBody: call.requestBody,
+        },
       });
     } catch (error) {
       // The answer stands; without a database there is nowhere to write its row, so the log says so.

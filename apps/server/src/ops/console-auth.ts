@@ -42,12 +42,14 @@ export const recordConsoleCall = async (
   const call = c.get("call");
   call.audited = true;
   await recordCall(core.deps, {
-    meta: call.meta,
-    username: call.username,
-    status,
-    response: refusal
-      ? envelopeOf(refusal.name, { description: refusal.description })
-      : { errors: [], warnings: [] },
+    entry: {
+      meta: call.meta,
+      username: call.username,
+      status,
+      response: refusal
+        ? envelopeOf(refusal.name, { description: refusal.description })
+        : { errors: [], warnings: [] },
+    },
   });
 };
 

@@ -15,7 +15,7 @@ type Handler = (c: Context<AppEnv>, body: unknown) => Promise<V4Result<unknown>>
  * against this service in a second process. Every call is audited, like the aggregator's.
  */
 export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps, backend: EmbeddedBackend) => {
-  const api = createUpstreamApi({ ...deps.core.deps, backend });
+  const api = createUpstreamApi({ ...deps.core.deps, backend, ids: deps.core.ids });
   const callOf = (c: Context<AppEnv>) => ({
     principal: c.get("principal"),
     departmentUuid: c.req.param("departmentUuid"),

@@ -1,8 +1,9 @@
 import { type ErrorEnvelope, IdempotencyKey, type SendPaymentRequestResponse } from "@payreq/contracts";
 import type { Clock } from "../ids.ts";
 import { redactPersonalData } from "../redact.ts";
-import type { Sql, Store } from "../store/sql.ts";
-import type { AuditTrail, CallMeta } from "./audit-trail.ts";
+import type { ProgramContext } from "../store/program.ts";
+import type { Sql } from "../store/sql.ts";
+import type { CallMeta, TimelineEntry, Touched } from "./audit-trail.ts";
 import { type AuditColumns, appendToChain } from "./hash-chain.ts";
 
 export type AuditEntry = {
@@ -12,7 +13,9 @@ export type AuditEntry = {
   status: number;
   response: SendPaymentRequestResponse | ErrorEnvelope | Record<string, unknown>;
   requestBody?: unknown;
-  trail?: AuditTrail | undefined;
+  /** The steps of the call, and the objects it touched (see AuditTrail). */
+  timeline?: TimelineEntry[] | undefined;
+  touched?: Touched | undefined;
 };
 
 export const outcomeOf = (status: number) =>
@@ -32,9 +35,9 @@ export const toAuditColumns = (
   entry: AuditEntry,
   clock: Clock,
 ): Omit<AuditColumns, "seq" | "recorded_at" | "prev_hash"> => {
-  const { meta, response, trail } = entry;
+  const { meta, response } = entry;
   const body = response as Record<string, unknown>;
-  const touched = trail?.touched ?? {};
+  const touched = entry.touched ?? {};
   const errorCodes = codes(body.errors, "errorCode");
   return {
     request_id: meta.requestId,
@@ -64,16 +67,15 @@ export const toAuditColumns = (
       : null,
     request_body: entry.requestBody === undefined ? null : json(redactPersonalData(entry.requestBody)),
     response_body: json(responseForAudit(response)),
-    timeline: JSON.stringify(trail?.timeline ?? []),
+    timeline: JSON.stringify(entry.timeline ?? []),
   };
 };
 
 /** Appends the call's row to the chain, inside the caller's transaction. */
 export const insertAuditRow = async (
-  store: Store,
   tx: Sql,
   entry: AuditEntry,
-  clock: Clock,
+  { store, clock }: Pick<ProgramContext, "store" | "clock">,
 ): Promise<void> => {
   await appendToChain(store, tx, toAuditColumns(entry, clock), clock.now());
 };

@@ -1,5 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Clock } from "../ids.ts";
+import { createUuidV7Generator } from "../ids.ts";
+import { programRunner } from "../store/program.ts";
 import type { Store } from "../store/sql.ts";
 import type { CredentialStore } from "./credential-store.ts";
 import { createFailureCounters } from "./failure-counters.ts";
@@ -56,7 +58,8 @@ export const createAuthenticator = (
   const secret = randomBytes(32);
   const cache = new Map<string, CacheEntry>();
   const hashes = createSemaphore(options.maxConcurrentHashes, options.maxQueuedHashes);
-  const throttle = createLoginThrottle(createFailureCounters(store, options.failureWindowMs), options);
+  const run = programRunner(store, clock, createUuidV7Generator(clock));
+  const throttle = createLoginThrottle(createFailureCounters(store, run, options.failureWindowMs), options);
   const stats = { cacheHits: 0, hashes: 0, refusedBusy: 0, throttled: 0, slowed: 0 };
 
   const cacheKey = (username: string, password: string) =>

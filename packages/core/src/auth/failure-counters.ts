@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { defineProgram, type ProgramRunner } from "../store/program.ts";
 import type { Store } from "../store/sql.ts";
 
 export type FailureCount = { count: number; windowStart: number };
@@ -7,11 +8,35 @@ export type FailureCount = { count: number; windowStart: number };
 export const failureKey = (kind: "address" | "username" | "pair", value: string) =>
   `${kind}:${createHash("sha256").update(value).digest("base64url").slice(0, 32)}`;
 
+/** One more failure for each key, in a fixed window that opens with the key's first failure. */
+export const addFailuresProgram = defineProgram<
+  { keys: readonly string[]; now: number; windowMs: number },
+  void
+>("add-failures", async (tx, { keys, now, windowMs }) => {
+  for (const key of keys) {
+    await tx.run(
+      `insert into auth_failures (key, count, window_start) values (?, 1, ?)
+         on conflict (key) do update set
+           count = case when auth_failures.window_start <= ? then 1 else auth_failures.count + 1 end,
+           window_start = case when auth_failures.window_start <= ? then excluded.window_start
+                               else auth_failures.window_start end`,
+      [key, now, now - windowMs, now - windowMs],
+    );
+  }
+});
+
+export const clearFailuresProgram = defineProgram<{ key: string }, void>(
+  "clear-failures",
+  async (tx, { key }) => {
+    await tx.run("delete from auth_failures where key = ?", [key]);
+  },
+);
+
 /**
  * Failed attempts per key in a fixed window that opens with the key's first failure and lasts `windowMs`.
  * Kept in the store, so every process on it (every instance on one PostgreSQL) counts the same attempts.
  */
-export const createFailureCounters = (store: Store, windowMs: number) => ({
+export const createFailureCounters = (store: Store, run: ProgramRunner, windowMs: number) => ({
   windowMs,
   /** The live counts of up to three keys; a key whose window has closed counts nothing. */
   async read(keys: readonly [string, string, string], now: number): Promise<Map<string, FailureCount>> {
@@ -22,22 +47,8 @@ export const createFailureCounters = (store: Store, windowMs: number) => ({
     return new Map(rows.filter((r) => r.windowStart > now - windowMs).map((r) => [r.key, r]));
   },
   add: (keys: readonly string[], now: number): Promise<void> =>
-    store.transaction(async (tx) => {
-      for (const key of keys) {
-        await tx.run(
-          `insert into auth_failures (key, count, window_start) values (?, 1, ?)
-           on conflict (key) do update set
-             count = case when auth_failures.window_start <= ? then 1 else auth_failures.count + 1 end,
-             window_start = case when auth_failures.window_start <= ? then excluded.window_start
-                                 else auth_failures.window_start end`,
-          [key, now, now - windowMs, now - windowMs],
-        );
-      }
-    }),
-  clear: (key: string): Promise<void> =>
-    store.transaction(async (tx) => {
-      await tx.run("delete from auth_failures where key = ?", [key]);
-    }),
+    run(addFailuresProgram, { keys, now, windowMs }),
+  clear: (key: string): Promise<void> => run(clearFailuresProgram, { key }),
   prune: (now: number): Promise<number> =>
     store.transaction(
       async (tx) =>

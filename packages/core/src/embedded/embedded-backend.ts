@@ -1,22 +1,20 @@
 import { PayreqError } from "../errors.ts";
 import type { Clock, IdGenerator } from "../ids.ts";
 import type { EmbeddedBackend } from "../ports.ts";
-import { type Prepared, prepareSteps } from "../send/prepare.ts";
+import { markPrepared } from "../send/idempotency.ts";
+import type { Prepared } from "../send/prepare.ts";
 import { dialectOf } from "../store/dialect.ts";
+import type { ProgramRunner } from "../store/program.ts";
 import type { Sql, Store } from "../store/sql.ts";
 import { createPaymentRequest, type PaymentUrlSettings } from "./create-payment-request.ts";
 import { ensureOpenInvoice } from "./ensure-open-invoice.ts";
-import {
-  getCustomer,
-  getDepartment,
-  getOrderByUuid,
-  insertOutbox,
-  recordResults,
-} from "./platform-queries.ts";
+import { getCustomer, getDepartment, getOrderByUuid } from "./platform-queries.ts";
+import { prepareCallProgram, type StepFailure } from "./prepare-call.ts";
 import { resolveOrder, type StepContext } from "./resolve-order.ts";
 
 export type EmbeddedBackendDeps = {
   store: Store;
+  run: ProgramRunner;
   clock: Clock;
   ids: IdGenerator;
   paymentUrls: PaymentUrlSettings;
@@ -25,51 +23,52 @@ export type EmbeddedBackendDeps = {
 /** The payments platform in the service's own store: steps 1–3 share one transaction. */
 export const createEmbeddedBackend = ({
   store,
+  run,
   clock,
   ids,
   paymentUrls,
 }: EmbeddedBackendDeps): EmbeddedBackend => {
-  const { forUpdate } = dialectOf(store.dialect);
-  const context = (tx: Sql): StepContext => ({ tx, clock, ids, forUpdate });
-  const steps = {
-    resolveOrder: (tx: Sql, request: Parameters<typeof resolveOrder>[1]) =>
-      resolveOrder(context(tx), request),
-    ensureOpenInvoice: (
-      tx: Sql,
-      ...args: [Parameters<typeof ensureOpenInvoice>[1], Parameters<typeof ensureOpenInvoice>[2]]
-    ) => ensureOpenInvoice(context(tx), ...args),
-    createPaymentRequest: (tx: Sql, input: Parameters<typeof createPaymentRequest>[2]) =>
-      createPaymentRequest(context(tx), paymentUrls, input),
-  };
+  const context = (tx: Sql): StepContext => ({
+    tx,
+    clock,
+    ids,
+    forUpdate: dialectOf(store.dialect).forUpdate,
+  });
 
   return {
     kind: "embedded",
     getDepartment: (departmentUuid) => getDepartment(store.sql, departmentUuid),
-    resolveOrder: (request) => store.transaction((tx) => steps.resolveOrder(tx, request)),
+    resolveOrder: (request) => store.transaction((tx) => resolveOrder(context(tx), request)),
     ensureOpenInvoice: (order, fields) =>
-      store.transaction((tx) => steps.ensureOpenInvoice(tx, order, fields)),
+      store.transaction((tx) => ensureOpenInvoice(context(tx), order, fields)),
 
-    prepare: (input, trail, alongside) =>
-      store.transaction(async (tx) => {
-        const prepared = await prepareSteps(
-          {
-            resolveOrder: (request) => steps.resolveOrder(tx, request),
-            ensureOpenInvoice: (order, fields) => steps.ensureOpenInvoice(tx, order, fields),
-            createPaymentRequest: (request) => steps.createPaymentRequest(tx, request),
-          },
-          trail,
-          input,
-        );
-        await alongside?.(tx, prepared);
+    async prepare({ department, body, requestId }, trail, claimId) {
+      try {
+        const { prepared, timeline } = await run(prepareCallProgram, {
+          department,
+          body,
+          requestId,
+          paymentUrls,
+          claimId,
+        });
+        trail.timeline.push(...timeline);
         return prepared;
-      }),
+      } catch (error) {
+        trail.timeline.push(...((error as StepFailure).timeline ?? []));
+        throw error;
+      }
+    },
 
-    prepareForInvoice: ({ department, invoice, flags, requestId }, alongside) =>
+    prepareForInvoice: ({ department, invoice, flags, requestId }, claimId) =>
       store.transaction(async (tx) => {
         const order = await getOrderByUuid(tx, invoice.orderUuid, department.uuid);
         const customer = order ? await getCustomer(tx, order.customerUuid) : undefined;
         if (!order || !customer) throw new PayreqError("ORDER_NOT_FOUND");
-        const paymentRequest = await steps.createPaymentRequest(tx, { invoice, flags, requestId });
+        const paymentRequest = await createPaymentRequest(context(tx), paymentUrls, {
+          invoice,
+          flags,
+          requestId,
+        });
         const prepared: Prepared = {
           department,
           order: {
@@ -82,16 +81,8 @@ export const createEmbeddedBackend = ({
           paymentRequest,
           customer,
         };
-        await alongside?.(tx, prepared);
+        if (claimId !== undefined) await markPrepared(tx, claimId, prepared, clock);
         return prepared;
       }),
-
-    async recordDelivery(tx, { paymentRequestUuid, textResult, emailResult, messages }) {
-      const now = clock.now();
-      await recordResults(tx, paymentRequestUuid, textResult ?? null, emailResult ?? null);
-      for (const message of messages) {
-        await insertOutbox(tx, { ...message, uuid: ids.next(), paymentRequestUuid }, now);
-      }
-    },
   };
 };

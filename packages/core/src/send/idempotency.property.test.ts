@@ -2,8 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { count, sunriseBody } from "../../test/helpers.ts";
 import { openTestStore, TEST_STORES } from "../../test/test-stores.ts";
-import type { EmbeddedBackend, Notifier, TextMessage } from "../ports.ts";
+import type { Notifier, TextMessage } from "../ports.ts";
+import type { ProgramRunner } from "../store/program.ts";
 import { createTestCore, testMeta } from "../testing.ts";
+import { type RecordCallArgs, recordCallProgram } from "./record-call.ts";
 import { sendPaymentRequest } from "./send-payment-request.ts";
 
 type Fault = "none" | "notifier-throws" | "notifier-hangs" | "crash-before-delivery" | "crash-after-delivery";
@@ -50,7 +52,6 @@ describe.each(TEST_STORES)("retries with one key never message a customer twice,
           },
         };
         const t = await createTestCore({ notifier, deliveryTimeoutMs: 20, store: await openTestStore(kind) });
-        const embedded = t.deps.backend as EmbeddedBackend;
         const sender = await t.principalOf(t.demo.credentials.sunriseSender);
         const bodies = [0, 1, 2].map(() => sunriseBody());
         const crashing = {
@@ -62,13 +63,16 @@ describe.each(TEST_STORES)("retries with one key never message a customer twice,
               return t.deps.idempotency.markDelivering(id);
             },
           },
-          backend: {
-            ...embedded,
-            recordDelivery: async (...args: Parameters<EmbeddedBackend["recordDelivery"]>) => {
-              if (fault === "crash-after-delivery") throw new Error("crash");
-              return embedded.recordDelivery(...args);
-            },
-          },
+          // The call's last transaction (the delivery's record and its audit row) fails, as if the process died.
+          run: (async (program, args) => {
+            if (
+              fault === "crash-after-delivery" &&
+              program === recordCallProgram &&
+              (args as RecordCallArgs).delivery
+            )
+              throw new Error("crash");
+            return t.deps.run(program, args);
+          }) as ProgramRunner,
         };
         const send = (key: number) =>
           sendPaymentRequest(

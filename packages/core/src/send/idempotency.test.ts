@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { count, sunriseBody } from "../../test/helpers.ts";
 import { openTestStore, TEST_STORES, type TestStoreKind } from "../../test/test-stores.ts";
 import { createUuidV7Generator } from "../ids.ts";
-import type { EmbeddedBackend, Notifier } from "../ports.ts";
+import type { Notifier } from "../ports.ts";
+import type { ProgramRunner } from "../store/program.ts";
 import { createTestCore, testMeta } from "../testing.ts";
+import { type RecordCallArgs, recordCallProgram } from "./record-call.ts";
 import { sendPaymentRequest } from "./send-payment-request.ts";
 
 /** A notifier that counts what it was handed and can be told to fail or hold. */
@@ -231,12 +233,13 @@ describe.each(TEST_STORES)("idempotency keys on %s", (kind) => {
 
   it("does not send again when the first attempt may already have handed messages over, and says so", async () => {
     const t = await setup();
-    const embedded = t.deps.backend as EmbeddedBackend;
-    const backend = {
-      ...embedded,
-      recordDelivery: failingOnce(embedded.recordDelivery, "crashed after sending"),
-    };
-    const deps = { ...t.deps, backend };
+    // The call's last transaction (the delivery's record with the audit row) fails once, as if the process died.
+    const recordOnce = failingOnce(t.deps.run, "crashed after sending");
+    const run: ProgramRunner = (program, args) =>
+      program === recordCallProgram && (args as RecordCallArgs).delivery
+        ? recordOnce(program, args)
+        : t.deps.run(program, args);
+    const deps = { ...t.deps, run };
     const body = sunriseBody();
     expect((await t.send(body, "key-9", { deps })).status).toBe(500);
     expect(t.sent).toEqual({ text: 1, email: 1 });

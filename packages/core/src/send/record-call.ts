@@ -1,14 +1,18 @@
 import type { AuditEntry } from "../audit/write-audit.ts";
 import { insertAuditRow } from "../audit/write-audit.ts";
+import { type DeliveryRows, recordDelivery } from "../embedded/record-delivery.ts";
 import type { Clock } from "../ids.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier, PaymentsBackend } from "../ports.ts";
-import type { Sql, Store } from "../store/sql.ts";
-import type { IdempotencyStore } from "./idempotency.ts";
+import { defineProgram, type ProgramRunner } from "../store/program.ts";
+import type { Store } from "../store/sql.ts";
+import { finishKey, type IdempotencyStore, type StoredResponse } from "./idempotency.ts";
 import type { TemplateStore } from "./template-store.ts";
 
 export type CallDeps = {
   store: Store;
+  /** Runs the send path's transactions (programs) where the store keeps its connection. */
+  run: ProgramRunner;
   backend: PaymentsBackend;
   notifier: Notifier;
   clock: Clock;
@@ -18,16 +22,24 @@ export type CallDeps = {
   templates: TemplateStore;
 };
 
-/** Writes the call's audit row, together with `alongside` (the call's last domain writes) in one commit. */
-export const recordCall = (
-  deps: Pick<CallDeps, "store" | "clock">,
-  entry: AuditEntry,
-  alongside?: (tx: Sql) => Promise<void>,
-): Promise<void> =>
-  deps.store.transaction(
-    async (tx) => {
-      if (alongside) await alongside(tx);
-      await insertAuditRow(deps.store, tx, entry, deps.clock);
-    },
-    { grouped: true },
-  );
+export type RecordCallArgs = {
+  entry: AuditEntry;
+  /** The embedded backend's record of the delivery: per-channel results and outbox rows. */
+  delivery?: DeliveryRows | undefined;
+  /** The call's idempotency key, finished with its stored answer. */
+  finish?: { id: number; response: StoredResponse } | undefined;
+};
+
+/** The call's audit row, with its last domain writes, in one commit (shared with other calls' on each store). */
+export const recordCallProgram = defineProgram<RecordCallArgs, void>(
+  "record-call",
+  async (tx, { entry, delivery, finish }, context) => {
+    if (delivery) await recordDelivery(tx, delivery, context);
+    if (finish) await finishKey(tx, finish.id, finish.response, context.clock);
+    await insertAuditRow(tx, entry, context);
+  },
+  { grouped: true },
+);
+
+export const recordCall = (deps: Pick<CallDeps, "run">, args: RecordCallArgs): Promise<void> =>
+  deps.run(recordCallProgram, args);

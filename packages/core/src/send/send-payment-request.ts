@@ -17,6 +17,7 @@ import {
   type TimelineEntry,
   AuditTrail as Trail,
 } from "../audit/audit-trail.ts";
+import type { AuditEntry } from "../audit/write-audit.ts";
 import { holdsScope, type Principal } from "../auth/principal.ts";
 import { PayreqError } from "../errors.ts";
 import { formatMoney } from "../money.ts";
@@ -111,7 +112,7 @@ const perform = async (
   meta: CallMeta,
   claim: Extract<Claim, { kind: "fresh" | "resume" }> | undefined,
 ): Promise<{ response: SendPaymentRequestResponse; messages: DeliveryRecord[] }> => {
-  const { backend, idempotency } = deps;
+  const { backend } = deps;
   const { body } = call;
   const resumeAt = claim?.kind === "resume" ? claim.recoveryPoint : "started";
   let prepared = claim?.kind === "resume" ? claim.prepared : null;
@@ -120,7 +121,7 @@ const perform = async (
     prepared = await backend.prepare(
       { department: call.department, body, requestId: meta.requestId },
       trail,
-      claim ? (tx, result) => idempotency.markPrepared(tx, claim.id, result) : undefined,
+      claim?.id,
     );
   } else {
     trail.note(
@@ -161,13 +162,17 @@ export const sendPaymentRequest = async (
   meta: CallMeta,
 ): Promise<SendResult> => {
   const trail = new Trail(deps.clock);
-  const audit = {
+  /** The call's audit row as it stands: who, what was asked, the steps so far and what they touched. */
+  const entry = (status: number, response: AuditEntry["response"]): AuditEntry => ({
     meta,
     username: principal.username,
     departmentUuid: typeof departmentUuid === "string" ? departmentUuid : undefined,
     requestBody: input,
-    trail,
-  };
+    timeline: trail.timeline,
+    touched: trail.touched,
+    status,
+    response,
+  });
   let held: Extract<Claim, { kind: "fresh" | "resume" }> | undefined;
   try {
     const call = validate(departmentUuid, input, meta.idempotencyKey);
@@ -193,7 +198,7 @@ export const sendPaymentRequest = async (
         const { response, firstRequestId } = claim;
         trail.note("replay", "ok", `stored response of request ${firstRequestId}`);
         trail.touched = { ...named, ...touchedFromBody(response.body) };
-        await recordCall(deps, { ...audit, status: response.status, response: response.body });
+        await recordCall(deps, { entry: entry(response.status, response.body) });
         return { ...response, timeline: trail.timeline, replayed: true } as SendResult;
       }
       held = claim;
@@ -220,16 +225,19 @@ export const sendPaymentRequest = async (
             messages: [],
           }
         : await perform({ ...deps, backend }, trail, { ...call, department }, meta, running);
-    await recordCall(deps, { ...audit, status: 200, response }, async (tx) => {
-      if (backend.kind === "embedded") {
-        await backend.recordDelivery(tx, {
-          paymentRequestUuid: response.paymentRequestUuid,
-          textResult: response.textSent,
-          emailResult: response.emailSent,
-          messages,
-        });
-      }
-      if (running) await deps.idempotency.finish(tx, running.id, { status: 200, body: response });
+    await recordCall(deps, {
+      entry: entry(200, response),
+      // The platform records its own deliveries in upstream mode.
+      delivery:
+        backend.kind === "embedded"
+          ? {
+              paymentRequestUuid: response.paymentRequestUuid,
+              textResult: response.textSent,
+              emailResult: response.emailSent,
+              messages,
+            }
+          : undefined,
+      finish: running ? { id: running.id, response: { status: 200, body: response } } : undefined,
     });
     return { status: 200, body: response, timeline: trail.timeline };
   } catch (error) {
@@ -237,8 +245,9 @@ export const sendPaymentRequest = async (
     const stored: StoredResponse = { status: failure.status, body: failure.envelope };
     if (held && isTransient(failure.status)) await deps.idempotency.release(held.id).catch(() => undefined);
     try {
-      await recordCall(deps, { ...audit, status: failure.status, response: failure.envelope }, async (tx) => {
-        if (held && !isTransient(failure.status)) await deps.idempotency.finish(tx, held.id, stored);
+      await recordCall(deps, {
+        entry: entry(failure.status, failure.envelope),
+        finish: held && !isTransient(failure.status) ? { id: held.id, response: stored } : undefined,
       });
     } catch (recording) {
       // The refusal is still the answer; without a database there is nowhere to write its row, so say so in the log.

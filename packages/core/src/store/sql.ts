@@ -1,3 +1,5 @@
+import type { Program } from "./program.ts";
+
 /** Parameters bind positionally to `?`: numbers, strings and null. Booleans are stored as 0/1 in both stores. */
 export type SqlParam = string | number | null;
 
@@ -30,6 +32,11 @@ export type Store = {
    * in a savepoint. Group what appends to the audit chain, which allows one appender at a time.
    */
   transaction<T>(work: (tx: Sql) => Promise<T>, options?: { grouped?: boolean }): Promise<T>;
+  /**
+   * Runs a program where this store keeps its writing connection, with that thread's clock and ids; absent when
+   * that is this thread (see program.ts: programs then run as transactions here).
+   */
+  runProgram?<A, R>(program: Program<A, R>, args: A): Promise<R>;
   /**
    * Inside a transaction: waits until no other transaction of any process can append to the audit chain, until
    * this one ends. SQLite's write lock already gives that; PostgreSQL takes a transaction-scoped advisory lock.

@@ -25,11 +25,13 @@ import {
   getOrderByNumber,
   getOrderByUuid,
 } from "../embedded/platform-queries.ts";
+import { recordDelivery } from "../embedded/record-delivery.ts";
 import { PayreqError } from "../errors.ts";
+import type { IdGenerator } from "../ids.ts";
 import { fromCents } from "../money.ts";
 import type { Department, EmbeddedBackend, Invoice, Order } from "../ports.ts";
 import { deliverPrepared } from "../send/deliver-prepared.ts";
-import { fingerprintOf } from "../send/idempotency.ts";
+import { fingerprintOf, finishKey } from "../send/idempotency.ts";
 import { invoiceFieldsOf, orderRequestOf } from "../send/prepare.ts";
 import type { CallDeps } from "../send/record-call.ts";
 import { toFailure } from "../send/send-payment-request.ts";
@@ -61,7 +63,7 @@ const toUpstreamOrder = (order: Order) => ({
  * The platform's v4 endpoints as the embedded backend serves them, so an aggregator in upstream mode can run
  * against this service as a second process. Same checks as the aggregator's: path, scope, department, body.
  */
-export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend }) => {
+export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend; ids: IdGenerator }) => {
   const { store, clock } = deps;
   const { sql } = store;
   const embedded = deps.backend;
@@ -270,7 +272,7 @@ export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend })
                 },
                 requestId: call.requestId,
               },
-              claim ? (tx, result) => deps.idempotency.markPrepared(tx, claim.id, result) : undefined,
+              claim?.id,
             ));
           const { delivery, messages } = await deliverPrepared(deps, trail, prepared, {
             sendAsText: body.sendAsText ?? false,
@@ -291,13 +293,18 @@ export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend })
           };
           const paymentRequestUuid = prepared.paymentRequest.uuid;
           await store.transaction(async (tx) => {
-            await embedded.recordDelivery(tx, {
-              paymentRequestUuid,
-              textResult: response.textSent,
-              emailResult: response.emailSent,
-              messages,
-            });
-            if (claim) await deps.idempotency.finish(tx, claim.id, { status: 200, body: response as never });
+            const context = { clock, ids: deps.ids };
+            await recordDelivery(
+              tx,
+              {
+                paymentRequestUuid,
+                textResult: response.textSent,
+                emailResult: response.emailSent,
+                messages,
+              },
+              context,
+            );
+            if (claim) await finishKey(tx, claim.id, { status: 200, body: response as never }, clock);
           });
           return { status: 200, body: response };
         } catch (error) {
