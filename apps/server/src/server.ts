@@ -33,10 +33,14 @@ export type RunningServer = {
 /** The configured store: PostgreSQL when PAYREQ_DATABASE_URL is set, else the SQLite file. */
 export const openConfiguredStore = (
   config: Pick<Config, "databasePath" | "databaseUrl" | "databasePoolSize">,
+  options: { serving?: boolean } = {},
 ): Promise<Store> => {
   if (config.databaseUrl) return openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   if (config.databasePath !== ":memory:") mkdirSync(dirname(config.databasePath), { recursive: true });
-  return openStore(config.databasePath);
+  // The service writes SQLite on a worker thread, beside its HTTP work; a command writes on its own thread.
+  return openStore(config.databasePath, {
+    sqliteWorker: (options.serving ?? false) && process.env.PAYREQ_SQLITE_WORKER !== "0",
+  });
 };
 
 /** The core on the configured providers: SMTP and an SMS API where set, the outbox for the rest. */

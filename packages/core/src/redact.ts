@@ -9,11 +9,21 @@ const PHONE = /\+?\d(?:[\s().-]{0,2}\d){8,14}/g;
 /** Fields that hold identifiers, dates or enums: they are kept as they are so operators can search by them. */
 const STRUCTURED_KEY = /(Uuid|Guid|Id|Date|^orderNumber|^orderType|^textSent|^emailSent|Title)$/;
 
-/** Masks anything that looks like an email address or a phone number inside a string. */
-export const redactText = (text: string): string =>
-  maskPaymentTokens(text)
-    .replace(TOKEN, (token) => (token.includes("@") && EMAIL.test(token) ? maskEmail(token) : token))
-    .replace(PHONE, (m) => maskPhone(m));
+/** The phone pattern without the global flag: a first test spares the replace for the many strings with none. */
+const HAS_PHONE = new RegExp(PHONE.source);
+
+/**
+ * Masks anything that looks like an email address or a phone number inside a string. Each pass runs only when the
+ * string could hold what it masks: most strings of a call (names, ids, amounts) hold none of them.
+ */
+export const redactText = (text: string): string => {
+  let out = text.length > 64 ? maskPaymentTokens(text) : text;
+  if (out.includes("@"))
+    out = out.replace(TOKEN, (token) =>
+      token.includes("@") && EMAIL.test(token) ? maskEmail(token) : token,
+    );
+  return HAS_PHONE.test(out) ? out.replace(PHONE, (m) => maskPhone(m)) : out;
+};
 
 /** A copy of a JSON value with free text redacted (descriptions and attributes may hold contact details). */
 export const redactPersonalData = (value: unknown, key = ""): unknown => {

@@ -7,7 +7,7 @@ import { demoBanner } from "./demo-banner.ts";
 /** Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight calls and closes the database. */
 export const runServe = async (config: Config): Promise<number> => {
   const logger = createJsonLogger();
-  const database = await openConfiguredStore(config);
+  const database = await openConfiguredStore(config, { serving: true });
   const core = buildCore(config, database, logger);
   const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
   const server = await startServer(core, config);

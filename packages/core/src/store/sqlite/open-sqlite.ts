@@ -48,7 +48,7 @@ const migrateExclusively = (sqlite: Database.Database) => {
 };
 
 /** Statements prepared once per text: the send path runs a fixed handful, and preparing cost more than running. */
-const createSql = (sqlite: Database.Database): Sql => {
+export const createSql = (sqlite: Database.Database): Sql => {
   const statements = new Map<string, Database.Statement>();
   const prepared = (text: string) => {
     let statement = statements.get(text);
@@ -79,7 +79,7 @@ const syncWal = (walPath: string) => async () => {
   }
 };
 
-const isAlive = (pid: number) => {
+export const isProcessAlive = (pid: number) => {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -119,7 +119,7 @@ export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number 
     lockAuditChain: async () => undefined,
     ownerId: process.pid,
     // One file needs one host (WAL uses shared memory), so the owner's pid tells whether it still runs.
-    isOwnerAlive: async (_sql, pid) => isAlive(pid),
+    isOwnerAlive: async (_sql, pid) => isProcessAlive(pid),
     async ready() {
       if (!sqlite.open) return false;
       const row = sqlite

@@ -19,6 +19,8 @@ export type WalSync = () => Promise<void>;
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
+const MAX_SYNCS = 3;
+
 /**
  * Group commit: the writes of concurrent calls share one IMMEDIATE transaction per tick. Calls take turns (one
  * savepoint at a time, so a rollback never touches another call's writes) and are answered only once their writes
@@ -27,17 +29,18 @@ type Waiter = { resolve: () => void; reject: (error: unknown) => void };
  * Durability comes from `sync`, not from the COMMIT: the connection runs with synchronous=NORMAL, so COMMIT
  * returns without waiting for the disk, and the WAL is then synced in the thread pool while the event loop goes
  * on with the next batch. A caller is answered only after a sync that began after its batch committed, which is
- * what synchronous=FULL guarantees, without blocking every request for the length of an fsync. One sync runs at a
- * time; the batches that commit meanwhile share the next one.
+ * what synchronous=FULL guarantees, without blocking every request for the length of an fsync. Up to
+ * `MAX_SYNCS` syncs run at once, so a batch that commits while one is under way need not wait for it to end
+ * before its own starts; past that, the batches that commit meanwhile share the next one.
  */
 export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): WriteQueue => {
   let turn: Promise<void> = Promise.resolve();
   let pendingInBatch: Waiter[] = [];
   let commitScheduled = false;
   let inSavepoint = false;
-  /** Committed, waiting for the next sync; and the sync under way, if any. */
+  /** Committed, waiting for a sync to start; and the syncs under way. */
   let awaitingSync: Waiter[] = [];
-  let syncing: Promise<void> | undefined;
+  const syncing = new Set<Promise<void>>();
   const stats = { batches: 0, calls: 0, syncs: 0 };
   const sql = {
     begin: sqlite.prepare("BEGIN IMMEDIATE"),
@@ -48,10 +51,10 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
     rollbackTo: sqlite.prepare("ROLLBACK TO call"),
   };
 
-  const syncCommitted = async () => {
-    while (awaitingSync.length > 0) {
-      const waiters = awaitingSync;
-      awaitingSync = [];
+  const startSync = () => {
+    const waiters = awaitingSync;
+    awaitingSync = [];
+    const done = (async () => {
       try {
         await sync?.();
         stats.syncs++;
@@ -59,8 +62,11 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
       } catch (error) {
         for (const w of waiters) w.reject(error);
       }
-    }
-    syncing = undefined;
+    })().finally(() => {
+      syncing.delete(done);
+      if (awaitingSync.length > 0) startSync();
+    });
+    syncing.add(done);
   };
 
   const whenDurable = (waiters: Waiter[]) => {
@@ -69,7 +75,7 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
       return;
     }
     awaitingSync.push(...waiters);
-    syncing ??= syncCommitted();
+    if (syncing.size < MAX_SYNCS) startSync();
   };
 
   const commit = () => {
@@ -151,7 +157,7 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
         scheduleCommit();
       });
     }
-    await syncing;
+    while (syncing.size > 0) await Promise.all(syncing);
   };
 
   return { run, drain, stats };

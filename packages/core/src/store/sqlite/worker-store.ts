@@ -1,0 +1,145 @@
+import { Worker } from "node:worker_threads";
+import Database from "better-sqlite3";
+import type { Sql, Store, StoreStats } from "../sql.ts";
+import { StoreUnavailableError } from "../sql.ts";
+import { createSql, isProcessAlive } from "./open-sqlite.ts";
+import { deserializeError, type Ready, type Reply, type Request } from "./worker-messages.ts";
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type Call = (request: { op: Request["op"] } & Record<string, unknown>) => Promise<unknown>;
+
+const ENTRY = new URL("./sqlite-worker-entry.mjs", import.meta.url);
+
+/** Starts the worker and waits until it has opened and migrated the file; calls go to it in order. */
+const startWorker = async (path: string, onExit: () => void, onStart?: (worker: Worker) => void) => {
+  const worker = new Worker(ENTRY, { workerData: { path } });
+  onStart?.(worker);
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let stats: StoreStats = { transactions: 0, commits: 0, syncs: 0 };
+  let alive = true;
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: unknown) => reject(error);
+    worker.once("error", failed);
+    worker.once("message", (ready: Ready) => {
+      worker.off("error", failed);
+      if (ready.ready) resolve();
+      else reject(deserializeError(ready.error));
+    });
+  });
+  worker.on("message", (reply: Reply) => {
+    const waiting = pending.get(reply.id);
+    pending.delete(reply.id);
+    stats = reply.stats;
+    if (reply.ok) waiting?.resolve(reply.value);
+    else waiting?.reject(deserializeError(reply.error));
+  });
+  const fail = (error: unknown) => {
+    if (!alive) return;
+    alive = false;
+    for (const waiting of pending.values()) waiting.reject(new StoreUnavailableError(error));
+    pending.clear();
+    onExit();
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`the SQLite worker exited with code ${code}`)));
+  const call: Call = (request) =>
+    new Promise((resolve, reject) => {
+      if (!alive) return reject(new StoreUnavailableError(new Error("the SQLite worker has stopped")));
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  return {
+    call,
+    get stats() {
+      return stats;
+    },
+    get alive() {
+      return alive;
+    },
+    async stop() {
+      alive = false;
+      await worker.terminate();
+    },
+  };
+};
+
+type WorkerHandle = Awaited<ReturnType<typeof startWorker>>;
+
+/**
+ * A SQLite file whose writes run on a worker thread, so that the database's work (statements, commits, the
+ * audit chain's hashing) and the HTTP work use both cores. The worker owns the one writing connection and its
+ * group commit; this thread reads through a read-only connection of its own (WAL lets readers and the writer run
+ * together) and sends programs (one message each) or, for rarer transactions, their statements one by one. A
+ * worker that dies answers its callers 503 and is started again on the next call.
+ */
+export const openSqliteWorkerStore = async (
+  path: string,
+  options: { onWorker?: (worker: Worker) => void } = {},
+): Promise<Store> => {
+  let handle: Promise<WorkerHandle>;
+  const start = (): Promise<WorkerHandle> =>
+    startWorker(
+      path,
+      () => {
+        handle = start();
+        handle.catch(() => undefined);
+      },
+      options.onWorker,
+    );
+  handle = start();
+  let current = await handle;
+  const call: Call = async (request) => {
+    current = await handle;
+    return current.call(request);
+  };
+  const reader = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  const sql = createSql(reader);
+
+  return {
+    dialect: "sqlite",
+    location: path,
+    sql,
+    async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      // A transaction lives in one worker: if that one dies, its statements fail rather than go to the next.
+      const worker = await handle;
+      const session = (await worker.call({ op: "begin" })) as number;
+      const statement =
+        (kind: "all" | "get" | "run") =>
+        (text: string, params: readonly unknown[] = []) =>
+          worker.call({ op: "statement", session, kind, text, params: [...params] });
+      const tx = { all: statement("all"), get: statement("get"), run: statement("run") } as Sql;
+      let result: T;
+      try {
+        result = await work(tx);
+      } catch (error) {
+        await worker.call({ op: "end", session, commit: false }).catch(() => undefined);
+        throw error;
+      }
+      await worker.call({ op: "end", session, commit: true });
+      return result;
+    },
+    runProgram: (program, args) => call({ op: "program", name: program.name, args }) as never,
+    lockAuditChain: async () => undefined,
+    ownerId: process.pid,
+    isOwnerAlive: async (_sql, pid) => isProcessAlive(pid),
+    async ready() {
+      if (!reader.open || !current.alive) return false;
+      const row = reader
+        .prepare(
+          "select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'",
+        )
+        .get() as { n: number };
+      return row.n === 1;
+    },
+    get stats() {
+      return current.stats;
+    },
+    async close() {
+      await call({ op: "close" }).catch(() => undefined);
+      await current.stop();
+      reader.close();
+    },
+  };
+};
