@@ -1,6 +1,8 @@
 import autocannon from "autocannon";
 
 export type LoadResult = {
+  /** Server CPU per request, all its threads (filled in by the caller that started the server). */
+  serverCpuMicrosPerRequest?: number;
   requestsPerSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;

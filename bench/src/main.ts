@@ -7,7 +7,8 @@ import { createCore, seedDemo } from "@payreq/core";
 import { type AuditQueryResult, formatAuditQueryResults, runAuditQueryBench } from "./audit-query.ts";
 import { type BenchStores, type StoreKind, startBenchStores } from "./bench-stores.ts";
 import { type LoadResult, runLoad } from "./load.ts";
-import { startProcess } from "./processes.ts";
+import { type Started, startProcess } from "./processes.ts";
+import { formatProfile, profileCall } from "./profile-call.ts";
 
 /**
  * `pnpm bench`: the bare Hono route and the real service on each store, one after the other, on this machine in
@@ -34,12 +35,23 @@ const BENCH_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SERVER_DIR = fileURLToPath(new URL("../../apps/server", import.meta.url));
 const PATH = "/payment/aggregator/v1/departments/de9a0000-0000-4000-8000-000000000001/payment-requests";
 
-const measure = async (url: string, headers: Record<string, string>, bodyFor: (n: number) => string) => {
+/** The load after a warm-up, with the server process's CPU per request over the measured part. */
+const measure = async (
+  server: Started,
+  url: string,
+  headers: Record<string, string>,
+  bodyFor: (n: number) => string,
+): Promise<LoadResult> => {
   if (warmupSeconds > 0)
     await runLoad({ url, connections, durationSeconds: warmupSeconds, headers }, (n) =>
       bodyFor(1_000_000 + n),
     );
-  return runLoad({ url, connections, durationSeconds, headers }, bodyFor);
+  const before = server.cpuMicros();
+  const result = await runLoad({ url, connections, durationSeconds, headers }, bodyFor);
+  return {
+    ...result,
+    serverCpuMicrosPerRequest: (server.cpuMicros() - before) / Math.max(1, result.requests),
+  };
 };
 
 const publishedBody = (customerUuid: string) => (n: number) =>
@@ -77,6 +89,7 @@ const measureService = async (stores: BenchStores, kind: StoreKind): Promise<Ser
   );
   try {
     const result = await measure(
+      service,
       `${service.url}${PATH}`,
       { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` },
       publishedBody(demo.ids.customers.sunriseFull),
@@ -90,7 +103,7 @@ const measureService = async (stores: BenchStores, kind: StoreKind): Promise<Ser
 };
 
 const line = (name: string, r: LoadResult) =>
-  `${name.padEnd(18)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}`;
+  `${name.padEnd(18)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}  server CPU ${(r.serverCpuMicrosPerRequest ?? 0).toFixed(0)} µs/request`;
 
 const ratiosOf = (service: LoadResult, bare: LoadResult) => ({
   throughput: service.requestsPerSecond / bare.requestsPerSecond,
@@ -130,6 +143,10 @@ const main = async () => {
       );
     }
 
+    process.stderr.write("\none call, part by part (CPU µs, in-process)\n");
+    const profile = await profileCall();
+    console.log(`\nOne call, part by part (CPU µs per call)\n${formatProfile(profile)}`);
+
     const audit: Record<string, AuditQueryResult[]> = {};
     const small = Number(values["audit-small"]);
     const large = Number(values["audit-large"]);
@@ -160,6 +177,7 @@ const main = async () => {
           load: { connections, durationSeconds, warmupSeconds },
           bare: bareResult,
           services: services.map((service) => ({ ...service, ratios: ratiosOf(service, bareResult) })),
+          profile: Object.fromEntries(profile),
           audit: values["skip-audit"] ? null : { smallRows: small, largeRows: large, queries: audit },
         },
         null,

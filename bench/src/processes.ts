@@ -1,7 +1,23 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
-export type Started = { url: string; child: ChildProcess; stop(): Promise<void> };
+export type Started = {
+  url: string;
+  child: ChildProcess;
+  /** CPU time the process has used so far, all its threads, in microseconds (from /proc on Linux). */
+  cpuMicros(): number;
+  stop(): Promise<void>;
+};
+
+const TICKS_PER_SECOND = 100;
+const processCpuMicros = (pid: number | undefined) => {
+  if (pid === undefined) return 0;
+  // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): user and system time, in clock ticks.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / TICKS_PER_SECOND;
+};
 
 const running = new Set<ChildProcess>();
 const killAll = () => {
@@ -43,6 +59,7 @@ export const startProcess = (args: string[], env: Record<string, string>, cwd: s
       resolve({
         url: (JSON.parse(line) as { url: string }).url,
         child,
+        cpuMicros: () => processCpuMicros(child.pid),
         stop: async () => {
           child.kill("SIGTERM");
           const forced = setTimeout(() => child.kill("SIGKILL"), 10_000);
