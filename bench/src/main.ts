@@ -121,6 +121,7 @@ const main = async () => {
     let bareResult: LoadResult;
     try {
       bareResult = await measure(
+        bare,
         `${bare.url}${PATH}`,
         {},
         publishedBody("c0570000-0000-4000-8000-000000000001"),
