@@ -1,5 +1,5 @@
 import type { Customer, DeliveryRecord, Department, Invoice, InvoiceFields, Order } from "../ports.ts";
-import type { Sql } from "../store/sql.ts";
+import type { Sql, SqlParam } from "../store/sql.ts";
 
 /**
  * The embedded platform's statements, written once for both stores. Every function takes the connection or the
@@ -178,29 +178,36 @@ export const recordResults = (
     paymentRequestUuid,
   ]);
 
-export const insertOutbox = (
-  sql: Sql,
-  row: DeliveryRecord & { uuid: string; paymentRequestUuid: string },
-  now: number,
-) =>
-  sql.run(
-    `insert into outbox (uuid, payment_request_uuid, customer_uuid, channel, recipient, subject, body, status,
-       provider, provider_ref, error, length, segments, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      row.uuid,
-      row.paymentRequestUuid,
-      row.customerUuid,
-      row.channel,
-      row.recipient,
-      row.subject ?? null,
-      row.body,
-      row.status,
-      row.provider,
-      row.providerRef ?? null,
-      row.error ?? null,
-      row.length ?? null,
-      row.segments ?? null,
-      now,
-    ],
+type OutboxRow = DeliveryRecord & { uuid: string; paymentRequestUuid: string };
+
+const OUTBOX_COLUMNS = `uuid, payment_request_uuid, customer_uuid, channel, recipient, subject, body, status, provider,
+  provider_ref, error, length, segments, created_at`;
+
+const outboxValues = (row: OutboxRow, now: number): SqlParam[] => [
+  row.uuid,
+  row.paymentRequestUuid,
+  row.customerUuid,
+  row.channel,
+  row.recipient,
+  row.subject ?? null,
+  row.body,
+  row.status,
+  row.provider,
+  row.providerRef ?? null,
+  row.error ?? null,
+  row.length ?? null,
+  row.segments ?? null,
+  now,
+];
+
+export const insertOutbox = (sql: Sql, row: OutboxRow, now: number) => insertOutboxRows(sql, [row], now);
+
+/** The messages of one call in one statement (one round trip on PostgreSQL). */
+export const insertOutboxRows = async (sql: Sql, rows: OutboxRow[], now: number) => {
+  if (rows.length === 0) return;
+  const tuple = `(${Array.from({ length: 14 }, () => "?").join(", ")})`;
+  await sql.run(
+    `insert into outbox (${OUTBOX_COLUMNS}) values ${rows.map(() => tuple).join(", ")}`,
+    rows.flatMap((row) => outboxValues(row, now)),
   );
+};

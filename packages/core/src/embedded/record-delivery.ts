@@ -2,7 +2,7 @@ import type { DeliveryResult } from "@payreq/contracts";
 import type { DeliveryRecord } from "../ports.ts";
 import type { ProgramContext } from "../store/program.ts";
 import type { Sql } from "../store/sql.ts";
-import { insertOutbox, recordResults } from "./platform-queries.ts";
+import { insertOutboxRows, recordResults } from "./platform-queries.ts";
 
 export type DeliveryRows = {
   paymentRequestUuid: string;
@@ -19,6 +19,9 @@ export const recordDelivery = async (
 ): Promise<void> => {
   const now = clock.now();
   await recordResults(tx, paymentRequestUuid, textResult ?? null, emailResult ?? null);
-  for (const message of messages)
-    await insertOutbox(tx, { ...message, uuid: ids.next(), paymentRequestUuid }, now);
+  await insertOutboxRows(
+    tx,
+    messages.map((message) => ({ ...message, uuid: ids.next(), paymentRequestUuid })),
+    now,
+  );
 };

@@ -154,6 +154,8 @@ export const openPostgresStore = async (
   pool.on("error", () => undefined);
   const owner = await holdOwnerLock(config, () => undefined);
   const stats = { transactions: 0, commits: 0 };
+  /** Transactions (by their Sql) that hold the audit chain's lock. */
+  const chainHolders = new WeakSet<Sql>();
 
   const connect = async () => {
     try {
@@ -200,7 +202,10 @@ export const openPostgresStore = async (
       }
     },
     async lockAuditChain(tx) {
+      // Held to the end of the transaction: the calls of one group-commit batch share a transaction (and its Sql).
+      if (chainHolders.has(tx)) return;
       await tx.get("select pg_advisory_xact_lock(?, ?)", [LOCK_NAMESPACE, AUDIT_CHAIN_LOCK]);
+      chainHolders.add(tx);
     },
     get ownerId() {
       return owner.ownerId;
