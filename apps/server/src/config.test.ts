@@ -59,6 +59,7 @@ describe("readConfig", () => {
       databaseUrl: "postgres://payreq:secret@db.internal:5432/payreq",
       databasePoolSize: 20,
       paymentUrlBase: "https://pay.example.com/p",
+      paymentUrlBaseFromPort: false,
       paymentUrlTtlMs: 72 * 3_600_000,
       deliveryTimeoutMs: 5000,
       idempotencyTtlMs: 72 * 3_600_000,

@@ -123,6 +123,8 @@ export type Config = {
   databaseUrl?: string | undefined;
   databasePoolSize: number;
   paymentUrlBase: string;
+  /** The base was derived from HOST and PORT (PAYREQ_PAYMENT_URL_BASE unset): it follows the port actually bound. */
+  paymentUrlBaseFromPort: boolean;
   paymentUrlTtlMs: number;
   deliveryTimeoutMs: number;
   idempotencyTtlMs: number;
@@ -193,6 +195,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     databaseUrl: c.PAYREQ_DATABASE_URL,
     databasePoolSize: c.PAYREQ_DATABASE_POOL,
     paymentUrlBase: c.PAYREQ_PAYMENT_URL_BASE ?? `http://${shownHost}:${c.PORT}/pay`,
+    paymentUrlBaseFromPort: c.PAYREQ_PAYMENT_URL_BASE === undefined,
     paymentUrlTtlMs: c.PAYREQ_PAYMENT_URL_TTL,
     deliveryTimeoutMs: c.PAYREQ_DELIVERY_TIMEOUT,
     idempotencyTtlMs: c.PAYREQ_IDEMPOTENCY_TTL,

@@ -98,10 +98,15 @@ describe.each(TEST_STORES)("payreq serve instances on one %s database", { timeou
         const bodies = await Promise.all(
           answers.map((a) => a.json() as Promise<{ paymentRequestUuid?: string }>),
         );
-        const later = (await (await send(pair[1]!, body, key)).json()) as { paymentRequestUuid: string };
+        const later = (await (await send(pair[1]!, body, key)).json()) as {
+          paymentRequestUuid: string;
+          paymentUrl: string;
+        };
         return { statuses: answers.map((a) => a.status), bodies, later };
       }),
     );
+    // Started with PORT=0, each instance's links name the port it got, not 0.
+    expect(raced[0]?.later.paymentUrl).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*\/pay\/[A-Za-z0-9_-]{64}$/);
     for (const race of raced) {
       expect(race.statuses).toContain(200);
       for (const status of race.statuses) expect([200, 409]).toContain(status);

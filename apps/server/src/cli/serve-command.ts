@@ -11,6 +11,10 @@ export const runServe = async (config: Config): Promise<number> => {
   const core = buildCore(config, database, logger);
   const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
   const server = await startServer(core, config);
+  // With PORT=0 the port is known only now; links built from it must name it.
+  if (config.paymentUrlBaseFromPort && config.port === 0) {
+    core.paymentUrls.baseUrl = config.paymentUrlBase.replace(/:0\/pay$/, `:${server.port}/pay`);
+  }
   const prune = async () => {
     try {
       const keys = await core.deps.idempotency.prune(config.idempotencyTtlMs);
