@@ -23,12 +23,22 @@ export type ThrottleDecision =
  * addresses costs a correct password from a clean address a delay, never a refusal.
  */
 export const createLoginThrottle = (counters: FailureCounters, limits: ThrottleLimits) => {
-  const keysOf = (username: string, address: string) =>
-    [
-      failureKey("address", address),
-      failureKey("username", username),
-      failureKey("pair", `${username}\0${address}`),
-    ] as const;
+  // Every request looks its keys up; a well-behaved caller comes from few addresses, so their hashes are kept.
+  const known = new Map<string, readonly [string, string, string]>();
+  const keysOf = (username: string, address: string) => {
+    const id = `${username}\0${address}`;
+    let keys = known.get(id);
+    if (!keys) {
+      keys = [
+        failureKey("address", address),
+        failureKey("username", username),
+        failureKey("pair", id),
+      ] as const;
+      if (known.size >= 10_000) known.delete(known.keys().next().value ?? "");
+      known.set(id, keys);
+    }
+    return keys;
+  };
 
   const retryAfter = (failure: FailureCount | undefined, now: number) =>
     Math.max(1, Math.ceil(((failure?.windowStart ?? now) + counters.windowMs - now) / 1000));
