@@ -79,6 +79,17 @@ const syncWal = (walPath: string) => async () => {
   }
 };
 
+/** The connection is open and the file carries the migrator's table. */
+export const isMigrated = (sqlite: Database.Database): boolean =>
+  sqlite.open &&
+  (
+    sqlite
+      .prepare(
+        "select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'",
+      )
+      .get() as { n: number }
+  ).n === 1;
+
 export const isProcessAlive = (pid: number) => {
   if (pid === process.pid) return true;
   try {

@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { Sql, Store, StoreStats } from "../sql.ts";
 import { StoreUnavailableError } from "../sql.ts";
-import { createSql, isProcessAlive } from "./open-sqlite.ts";
+import { createSql, isMigrated, isProcessAlive } from "./open-sqlite.ts";
 import { deserializeError, type Ready, type Reply, type Request } from "./worker-messages.ts";
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
@@ -52,6 +52,82 @@ const startWorker = async (path: string, onExit: () => void, onStart?: (worker: 
     });
   return {
     call,
+    get stats() {
+      return stats;
+    },
+    get alive() {
+      return alive;
+    },
+    async stop() {
+      alive = false;
+      await worker.terminate();
+    },
+  };
+};
+
+type WorkerHandle = Awaited<ReturnType<typeof startWorker>>;
+
+/**
+ * A SQLite file whose writes run on a worker thread, so that the database's work (statements, commits, the
+ * audit chain's hashing) and the HTTP work use both cores. The worker owns the one writing connection and its
+ * group commit; this thread reads through a read-only connection of its own (WAL lets readers and the writer run
+ * together) and sends programs (one message each) or, for rarer transactions, their statements one by one. A
+ * worker that dies answers its callers 503 and is started again on the next call.
+ */
+export const openSqliteWorkerStore = async (
+  path: string,
+  options: { onWorker?: (worker: Worker) => void } = {},
+): Promise<Store> => {
+  let handle: Promise<WorkerHandle>;
+  const start = (): Promise<WorkerHandle> =>
+    startWorker(
+      path,
+      () => {
+        handle = start();
+        handle.catch(() => undefined);
+      },
+      options.onWorker,
+    );
+  handle = start();
+  let current = await handle;
+  const call: Call = async (request) => {
+    current = await handle;
+    return current.call(request);
+  };
+  const reader = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  const sql = createSql(reader);
+
+  return {
+    dialect: "sqlite",
+    location: path,
+    sql,
+    async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      // A transaction lives in one worker: if that one dies, its statements fail rather than go to the next.
+      const worker = await handle;
+      const session = (await worker.call({ op: "begin" })) as number;
+      const statement =
+        (kind: "all" | "get" | "run") =>
+        (text: string, params: readonly unknown[] = []) =>
+          worker.call({ op: "statement", session, kind, text, params: [...params] });
+      const tx = { all: statement("all"), get: statement("get"), run: statement("run") } as Sql;
+      let result: T;
+      try {
+        result = await work(tx);
+      } catch (error) {
+        await worker.call({ op: "end", session, commit: false }).catch(() => undefined);
+        throw error;
+      }
+      await worker.call({ op: "end", session, commit: true });
+      return result;
+    },
+    runProgram: (program, args) => call({ op: "program", name: program.name, args }) as never,
+    lockAuditChain: async () => undefined,
+    ownerId: process.pid,
+    isOwnerAlive: async (_sql, pid) => isProcessAlive(pid),
+    async ready() {
+      current = await handle;
+      return current.alive && isMigrated(reader);
+    },
     get stats() {
       return stats;
     },
