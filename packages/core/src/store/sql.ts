@@ -1,3 +1,5 @@
+import type { GroupCommitStats } from "../metrics/bucket-counts.ts";
+
 /** Parameters bind positionally to `?`: numbers, strings and null. Booleans are stored as 0/1 in both stores. */
 export type SqlParam = string | number | null;
 
@@ -14,7 +16,7 @@ export type Sql = {
 
 export type Dialect = "sqlite" | "postgres";
 
-export type StoreStats = { transactions: number; commits: number };
+export type StoreStats = { transactions: number; commits: number; groupCommit?: GroupCommitStats };
 
 /** The shared database of every process of the service: SQLite (one host) or PostgreSQL (any number of hosts). */
 export type Store = {

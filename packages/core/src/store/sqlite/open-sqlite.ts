@@ -115,7 +115,11 @@ export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number 
       return row.n === 1;
     },
     get stats() {
-      return { transactions: writes.stats.calls, commits: writes.stats.batches };
+      return {
+        transactions: writes.stats.calls,
+        commits: writes.stats.batches,
+        groupCommit: writes.stats.groupCommit,
+      };
     },
     async close() {
       await writes.drain();

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { emptyGroupCommitStats, type GroupCommitStats, recordGroupCommit } from "../../metrics/bucket-counts.ts";
 
 export type WriteQueue = {
   /**
@@ -8,7 +9,7 @@ export type WriteQueue = {
   run<T>(work: () => T | Promise<T>): Promise<T>;
   /** Resolves when nothing is queued or uncommitted. */
   drain(): Promise<void>;
-  readonly stats: { batches: number; calls: number };
+  readonly stats: { batches: number; calls: number; groupCommit: GroupCommitStats };
 };
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
@@ -23,7 +24,7 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
   let pendingInBatch: Waiter[] = [];
   let commitScheduled = false;
   let inSavepoint = false;
-  const stats = { batches: 0, calls: 0 };
+  const stats = { batches: 0, calls: 0, groupCommit: emptyGroupCommitStats() };
   const sql = {
     begin: sqlite.prepare("BEGIN IMMEDIATE"),
     commit: sqlite.prepare("COMMIT"),
@@ -47,8 +48,10 @@ export const createWriteQueue = (sqlite: Database.Database): WriteQueue => {
       return;
     }
     try {
+      const committing = performance.now();
       sql.commit.run();
       stats.batches++;
+      recordGroupCommit(stats.groupCommit, waiters.length, committing);
       for (const w of waiters) w.resolve();
     } catch (error) {
       if (sqlite.inTransaction) sql.rollback.run();
