@@ -18,7 +18,14 @@ export const startServerProcess = (env: Record<string, string>): Promise<ServerP
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", MAIN, "serve"], {
       cwd: SERVER_DIR,
-      env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", PAYREQ_DEMO: "0", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        PAYREQ_METRICS_PORT: "0",
+        PAYREQ_DEMO: "0",
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const logs: string[] = [];

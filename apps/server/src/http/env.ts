@@ -1,4 +1,5 @@
 import type { CallMeta, Core, Principal } from "@payreq/core";
+import type { ServiceMetrics } from "../observability/service-metrics.ts";
 
 export type AppVariables = {
   requestId: string;
@@ -22,4 +23,5 @@ export type AppDeps = {
   core: Core;
   /** Send Strict-Transport-Security: set when the service is reached over TLS (PAYREQ_HSTS). */
   hsts?: boolean | undefined;
+  metrics: ServiceMetrics;
 };

@@ -27,7 +27,9 @@ const observed =
  */
 export const observeNotifier = (notifier: Notifier, metrics: Metrics): Notifier => ({
   ...notifier,
-  sendText: observed(metrics, "text", notifier.providers?.text ?? "unknown", (m, s) => notifier.sendText(m, s)),
+  sendText: observed(metrics, "text", notifier.providers?.text ?? "unknown", (m, s) =>
+    notifier.sendText(m, s),
+  ),
   sendEmail: observed(metrics, "email", notifier.providers?.email ?? "unknown", (m, s) =>
     notifier.sendEmail(m, s),
   ),

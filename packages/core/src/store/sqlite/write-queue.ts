@@ -1,5 +1,9 @@
 import type Database from "better-sqlite3";
-import { emptyGroupCommitStats, type GroupCommitStats, recordGroupCommit } from "../../metrics/bucket-counts.ts";
+import {
+  emptyGroupCommitStats,
+  type GroupCommitStats,
+  recordGroupCommit,
+} from "../../metrics/bucket-counts.ts";
 
 export type WriteQueue = {
   /**
