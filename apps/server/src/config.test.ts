@@ -18,7 +18,17 @@ describe("readConfig", () => {
       idleTimeoutMs: 120_000,
       maxConnections: 1024,
       hsts: false,
+      metrics: { host: "127.0.0.1", port: 9464 },
+      logLevel: "info",
+      logFormat: "auto",
+      auditVerifyIntervalMs: 3_600_000,
     });
+  });
+
+  it("switches metrics and the chain's verification off", () => {
+    const config = readConfig({ PAYREQ_METRICS: "off", PAYREQ_AUDIT_VERIFY_INTERVAL: "off" });
+    expect(config.metrics).toBeUndefined();
+    expect(config.auditVerifyIntervalMs).toBeUndefined();
   });
 
   it.each([
@@ -27,6 +37,7 @@ describe("readConfig", () => {
     [{ PAYREQ_MAX_CONNECTIONS: "0" }, "PAYREQ_MAX_CONNECTIONS"],
     [{ PAYREQ_DATABASE_URL: "mysql://db/payreq" }, "PAYREQ_DATABASE_URL"],
     [{ PAYREQ_DATABASE_POOL: "0" }, "PAYREQ_DATABASE_POOL"],
+    [{ PORT: "9000", PAYREQ_METRICS_PORT: "9000" }, "PAYREQ_METRICS_PORT"],
   ])("refuses timeouts and caps that cannot work together: %j", (env, name) => {
     expect(() => readConfig(env)).toThrow(name);
   });
@@ -49,6 +60,12 @@ describe("readConfig", () => {
       PAYREQ_HSTS: "on",
       PAYREQ_DATABASE_URL: "postgres://payreq:secret@db.internal:5432/payreq",
       PAYREQ_DATABASE_POOL: "20",
+      PAYREQ_METRICS: "on",
+      PAYREQ_METRICS_HOST: "10.0.0.5",
+      PAYREQ_METRICS_PORT: "9100",
+      PAYREQ_LOG_LEVEL: "warn",
+      PAYREQ_LOG_FORMAT: "json",
+      PAYREQ_AUDIT_VERIFY_INTERVAL: "15m",
     });
     expect(config).toEqual({
       port: 8080,
@@ -67,6 +84,10 @@ describe("readConfig", () => {
       idleTimeoutMs: 60_000,
       maxConnections: 200,
       hsts: true,
+      metrics: { host: "10.0.0.5", port: 9100 },
+      logLevel: "warn",
+      logFormat: "json",
+      auditVerifyIntervalMs: 900_000,
     });
   });
 
@@ -77,6 +98,11 @@ describe("readConfig", () => {
     ["PAYREQ_PAYMENT_URL_TTL", "forever"],
     ["PAYREQ_DELIVERY_TIMEOUT", "0s"],
     ["PAYREQ_DEMO", "maybe"],
+    ["PAYREQ_METRICS", "sometimes"],
+    ["PAYREQ_METRICS_PORT", "70000"],
+    ["PAYREQ_LOG_LEVEL", "verbose"],
+    ["PAYREQ_LOG_FORMAT", "xml"],
+    ["PAYREQ_AUDIT_VERIFY_INTERVAL", "hourly"],
   ])("stops with a message naming %s for %j", (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(name);

@@ -68,12 +68,7 @@ export const buildCore = (
     paymentUrls: { baseUrl: config.paymentUrlBase, ttlMs: config.paymentUrlTtlMs },
     deliveryTimeoutMs: config.deliveryTimeoutMs,
   });
-  metrics.watch({
-    store,
-    authenticator: core.authenticator,
-    backend: core.deps.backend.kind,
-    circuitState: upstream?.circuitState,
-  });
+  metrics.watch(core, upstream?.circuitState);
   return { ...core, close: () => notifier.close() };
 };
 

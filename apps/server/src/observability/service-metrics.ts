@@ -1,10 +1,10 @@
 import {
-  type Authenticator,
+  type BreakerState,
   type ChainReport,
+  type Core,
   type Metrics,
   noMetrics,
   type SendResult,
-  type Store,
 } from "@payreq/core";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Authentication } from "../http/authenticate.ts";
@@ -13,14 +13,11 @@ import { createCoreMetrics } from "./core-metrics.ts";
 import { createHttpMetrics } from "./http-metrics.ts";
 import { createLoginMetrics } from "./login-metrics.ts";
 import { createSendMetrics, type SendCall } from "./send-metrics.ts";
-import { createServiceStateMetrics, type ServiceState } from "./service-state-metrics.ts";
+import { createServiceStateMetrics } from "./service-state-metrics.ts";
 import { createStoreMetrics } from "./store-metrics.ts";
 
 /** The parts of a running service whose own counts are read when scraped. */
-export type WatchedService = ServiceState & {
-  store: Pick<Store, "dialect" | "stats">;
-  authenticator: Pick<Authenticator, "stats">;
-};
+export type WatchedCore = Pick<Core, "store" | "authenticator"> & { deps: Pick<Core["deps"], "backend"> };
 
 /** Everything the service measures, for one app instance: its own Prometheus registry, never the global one. */
 export type ServiceMetrics = {
@@ -33,8 +30,11 @@ export type ServiceMetrics = {
   login(result: Authentication): void;
   chainVerified(report: ChainReport, seconds: number): void;
   chainVerifyFailed(): void;
-  /** Binds the running service's store, authenticator and backend, read at every scrape. */
-  watch(service: WatchedService): void;
+  /**
+   * Binds the running core (its store, authenticator and backend) and, in upstream mode, the circuit breaker:
+   * their own counts are read at every scrape.
+   */
+  watch(core: WatchedCore, circuitState?: () => BreakerState): void;
   readonly contentType: string;
   /** The Prometheus text format. */
   exposition(): Promise<string>;
@@ -43,14 +43,22 @@ export type ServiceMetrics = {
 export const createServiceMetrics = (): ServiceMetrics => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  let watched: WatchedService | undefined;
+  let watched: { core: WatchedCore; circuitState?: (() => BreakerState) | undefined } | undefined;
   const core = createCoreMetrics(registry);
   const http = createHttpMetrics(registry);
   const send = createSendMetrics(registry, core.delivery);
-  const login = createLoginMetrics(registry, () => watched?.authenticator);
+  const login = createLoginMetrics(registry, () => watched?.core.authenticator);
   const chain = createAuditChainMetrics(registry);
-  createStoreMetrics(registry, () => watched?.store);
-  createServiceStateMetrics(registry, () => watched);
+  createStoreMetrics(registry, () => watched?.core.store);
+  createServiceStateMetrics(
+    registry,
+    () =>
+      watched && {
+        store: watched.core.store,
+        backend: watched.core.deps.backend.kind,
+        circuitState: watched.circuitState,
+      },
+  );
   return {
     enabled: true,
     core,
@@ -59,8 +67,8 @@ export const createServiceMetrics = (): ServiceMetrics => {
     login: login.login,
     chainVerified: chain.chainVerified,
     chainVerifyFailed: chain.chainVerifyFailed,
-    watch(service) {
-      watched = service;
+    watch(core, circuitState) {
+      watched = { core, circuitState };
     },
     contentType: registry.contentType,
     exposition: () => registry.metrics(),
