@@ -13,7 +13,7 @@ export const parseExposition = (text: string): Sample[] =>
   });
 
 /** The sum of the samples of `name` whose labels include `labels` (0 when there are none). */
-export const valueOf = (text: string, name: string, labels: Record<string, string> = {}): number =>
+export const seriesValue = (text: string, name: string, labels: Record<string, string> = {}): number =>
   parseExposition(text)
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);

@@ -2,7 +2,7 @@ import { ERRORS, errorItem } from "@payreq/contracts";
 import type { SendResult } from "@payreq/core";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { labelValues, valueOf } from "../../test/metrics-text.ts";
+import { labelValues, seriesValue } from "../../test/metrics-text.ts";
 import { boundedLabel } from "./bounded-label.ts";
 import { createCoreMetrics } from "./core-metrics.ts";
 import { createSendMetrics } from "./send-metrics.ts";
@@ -41,15 +41,17 @@ describe("send metrics", () => {
       call("dept-a"),
     );
     const text = await registry.metrics();
-    expect(valueOf(text, "payreq_idempotency_total", { result: "in_use" })).toBe(1);
-    expect(valueOf(text, "payreq_idempotency_total", { result: "resumed" })).toBe(1);
-    expect(valueOf(text, "payreq_send_requests_total", { department: "dept-a", outcome: "REJECTED" })).toBe(
+    expect(seriesValue(text, "payreq_idempotency_total", { result: "in_use" })).toBe(1);
+    expect(seriesValue(text, "payreq_idempotency_total", { result: "resumed" })).toBe(1);
+    expect(
+      seriesValue(text, "payreq_send_requests_total", { department: "dept-a", outcome: "REJECTED" }),
+    ).toBe(1);
+    expect(seriesValue(text, "payreq_send_requests_total", { department: "dept-a", outcome: "FAILED" })).toBe(
       1,
     );
-    expect(valueOf(text, "payreq_send_requests_total", { department: "dept-a", outcome: "FAILED" })).toBe(1);
-    expect(valueOf(text, "payreq_send_errors_total", { code: "109020", title: "UPSTREAM_UNAVAILABLE" })).toBe(
-      1,
-    );
+    expect(
+      seriesValue(text, "payreq_send_errors_total", { code: "109020", title: "UPSTREAM_UNAVAILABLE" }),
+    ).toBe(1);
     // Only the send path's own steps become labels.
     expect(labelValues(text, "payreq_send_step_duration_seconds_count", "step")).toEqual(["department"]);
   });
@@ -64,10 +66,10 @@ describe("send metrics", () => {
       call("dept-a"),
     );
     const text = await registry.metrics();
-    expect(valueOf(text, "payreq_send_step_duration_seconds_count", { step: "order", result: "error" })).toBe(
-      1,
-    );
-    expect(valueOf(text, "payreq_send_step_duration_seconds_sum", { step: "order" })).toBe(5);
+    expect(
+      seriesValue(text, "payreq_send_step_duration_seconds_count", { step: "order", result: "error" }),
+    ).toBe(1);
+    expect(seriesValue(text, "payreq_send_step_duration_seconds_sum", { step: "order" })).toBe(5);
   });
 
   it("never labels an unknown department, nor one refused before its lookup", async () => {
@@ -97,10 +99,18 @@ describe("send metrics", () => {
     send.send({ ...ok, replayed: true }, call("dept-a", { remoteDelivery: true }));
     const text = await registry.metrics();
     expect(
-      valueOf(text, "payreq_deliveries_total", { provider: "platform", channel: "text", result: "SUCCESS" }),
+      seriesValue(text, "payreq_deliveries_total", {
+        provider: "platform",
+        channel: "text",
+        result: "SUCCESS",
+      }),
     ).toBe(1);
     expect(
-      valueOf(text, "payreq_deliveries_total", { provider: "platform", channel: "email", result: "FAILURE" }),
+      seriesValue(text, "payreq_deliveries_total", {
+        provider: "platform",
+        channel: "email",
+        result: "FAILURE",
+      }),
     ).toBe(1);
   });
 
@@ -111,8 +121,8 @@ describe("send metrics", () => {
       "database gone",
     );
     const text = await registry.metrics();
-    expect(valueOf(text, "payreq_audit_rows_written_total", { outcome: "SUCCESS" })).toBe(1);
-    expect(valueOf(text, "payreq_audit_rows_failed_total")).toBe(1);
+    expect(seriesValue(text, "payreq_audit_rows_written_total", { outcome: "SUCCESS" })).toBe(1);
+    expect(seriesValue(text, "payreq_audit_rows_failed_total")).toBe(1);
   });
 });
 
