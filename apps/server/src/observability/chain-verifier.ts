@@ -43,6 +43,8 @@ export const startChainVerifier = (options: {
   const timer = setInterval(run, options.intervalMs);
   timer.unref();
   return {
+    /** The walk under way, or a new one; resolves when it has ended and the gauges are set. */
+    verifyNow: run,
     /** Resolves when the verification under way, if any, has ended. */
     async stop() {
       clearInterval(timer);
