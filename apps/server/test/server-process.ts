@@ -7,6 +7,8 @@ const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 export type ServerProcess = {
   url: string;
+  /** Its /metrics listener, on a free loopback port of its own (or "off"). */
+  metricsUrl: string;
   child: ChildProcess;
   logs: string[];
   exited: Promise<number | null>;
@@ -39,9 +41,10 @@ export const startServerProcess = (env: Record<string, string>): Promise<ServerP
       logs.push(line);
       if (!line.includes('"listening"')) return;
       clearTimeout(timer);
-      const { url } = JSON.parse(line) as { url: string };
+      const { url, metrics } = JSON.parse(line) as { url: string; metrics: string };
       resolve({
         url,
+        metricsUrl: metrics,
         child,
         logs,
         exited,
