@@ -69,6 +69,7 @@ export const runServe = async (config: Config): Promise<number> => {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   core.close();
-  logger.info("stopped", { writes: core.store.stats });
+  const { groupCommit: _histograms, ...writes } = core.store.stats;
+  logger.info("stopped", { writes });
   return 0;
 };
