@@ -72,19 +72,28 @@ const publishedBody = (customerUuid: string) => (n: number) =>
     orderType: "RO",
   });
 
-type ServiceResult = LoadResult & { store: StoreKind; auditRows: number };
+type ServiceResult = LoadResult & { store: StoreKind; metrics: boolean; auditRows: number };
 
-/** The service on one store: demo data seeded, then `payreq serve` as a process under the load. */
-const measureService = async (stores: BenchStores, kind: StoreKind): Promise<ServiceResult> => {
-  const { store, env } = await stores.open(kind, `service_${kind}`);
+/**
+ * The service on one store: demo data seeded, then `payreq serve` as a process under the load, with its metrics
+ * (as it ships) or without them (PAYREQ_METRICS=off), to show what they cost.
+ */
+const measureService = async (
+  stores: BenchStores,
+  kind: StoreKind,
+  metrics: boolean,
+): Promise<ServiceResult> => {
+  const { store, env } = await stores.open(kind, `service_${kind}${metrics ? "" : "_no_metrics"}`);
   const core = createCore({ store, paymentUrls: { baseUrl: "http://127.0.0.1/pay", ttlMs: 86_400_000 } });
   const demo = await seedDemo(store, core.credentials, core.clock);
   if (!demo) throw new Error("fresh database was not empty");
   const { username, password } = demo.credentials.sunriseSender;
-  process.stderr.write(`payreq service on ${kind} (embedded backend, demo data, Basic auth, audit log)\n`);
+  process.stderr.write(
+    `payreq service on ${kind} (embedded backend, demo data, Basic auth, audit log, metrics ${metrics ? "on" : "off"})\n`,
+  );
   const service = await startProcess(
     ["--import", "tsx", "src/cli/main.ts", "serve"],
-    { ...env, PORT: "0" },
+    { ...env, PORT: "0", PAYREQ_METRICS: metrics ? "on" : "off", PAYREQ_METRICS_PORT: "0" },
     SERVER_DIR,
   );
   try {
@@ -95,7 +104,7 @@ const measureService = async (stores: BenchStores, kind: StoreKind): Promise<Ser
       publishedBody(demo.ids.customers.sunriseFull),
     );
     const audited = await store.sql.get<{ n: number }>("select count(*) as n from audit_log");
-    return { ...result, store: kind, auditRows: audited?.n ?? 0 };
+    return { ...result, store: kind, metrics, auditRows: audited?.n ?? 0 };
   } finally {
     await service.stop();
     await store.close();
@@ -103,13 +112,20 @@ const measureService = async (stores: BenchStores, kind: StoreKind): Promise<Ser
 };
 
 const line = (name: string, r: LoadResult) =>
-  `${name.padEnd(18)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}  server CPU ${(r.serverCpuMicrosPerRequest ?? 0).toFixed(0)} µs/request`;
+  `${name.padEnd(31)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}  server CPU ${(r.serverCpuMicrosPerRequest ?? 0).toFixed(0)} µs/request`;
 
 const ratiosOf = (service: LoadResult, bare: LoadResult) => ({
   throughput: service.requestsPerSecond / bare.requestsPerSecond,
   p50: service.latencyP50Ms / Math.max(bare.latencyP50Ms, 1),
   p99: service.latencyP99Ms / Math.max(bare.latencyP99Ms, 1),
 });
+
+/** What the metrics cost on one store: the service with them against the service without, in this run. */
+const metricsCostOf = (services: ServiceResult[], kind: StoreKind) => {
+  const on = services.find((s) => s.store === kind && s.metrics);
+  const off = services.find((s) => s.store === kind && !s.metrics);
+  return on && off ? ratiosOf(on, off) : undefined;
+};
 
 const main = async () => {
   const stores = await startBenchStores(kinds);
@@ -130,7 +146,10 @@ const main = async () => {
       await bare.stop();
     }
     const services: ServiceResult[] = [];
-    for (const kind of kinds) services.push(await measureService(stores, kind));
+    for (const kind of kinds) {
+      services.push(await measureService(stores, kind, true));
+      services.push(await measureService(stores, kind, false));
+    }
 
     console.log(
       `\nSend Payment Request, ${connections} connections, ${durationSeconds}s, ${cpus().length} cores`,
@@ -138,9 +157,16 @@ const main = async () => {
     console.log(line("bare", bareResult));
     for (const service of services) {
       const r = ratiosOf(service, bareResult);
-      console.log(line(`service (${service.store})`, service));
+      console.log(line(`service (${service.store}${service.metrics ? "" : ", no metrics"})`, service));
       console.log(
-        `${"  ratio".padEnd(18)} throughput ${r.throughput.toFixed(2)}x  p50 ${r.p50.toFixed(2)}x  p99 ${r.p99.toFixed(2)}x  (audit rows written: ${service.auditRows})`,
+        `${"  ratio".padEnd(31)} throughput ${r.throughput.toFixed(2)}x  p50 ${r.p50.toFixed(2)}x  p99 ${r.p99.toFixed(2)}x  (audit rows written: ${service.auditRows})`,
+      );
+    }
+    for (const kind of kinds) {
+      const cost = metricsCostOf(services, kind);
+      if (!cost) continue;
+      console.log(
+        `metrics cost (${kind}): with/without throughput ${cost.throughput.toFixed(3)}x  p50 ${cost.p50.toFixed(2)}x  p99 ${cost.p99.toFixed(2)}x`,
       );
     }
 
@@ -179,6 +205,7 @@ const main = async () => {
           bare: bareResult,
           services: services.map((service) => ({ ...service, ratios: ratiosOf(service, bareResult) })),
           profile: Object.fromEntries(profile),
+          metricsCost: Object.fromEntries(kinds.map((kind) => [kind, metricsCostOf(services, kind) ?? null])),
           audit: values["skip-audit"] ? null : { smallRows: small, largeRows: large, queries: audit },
         },
         null,

@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { observeRequests } from "./observability/request-log.ts";
+import { disabledMetrics } from "./observability/service-metrics.ts";
 import { registerDocsRoutes } from "./openapi/docs-routes.ts";
 import { registerOpsConsole } from "./ops/ops-console.ts";
 import { registerPaymentPageRoutes } from "./pay/payment-page-routes.ts";
@@ -11,8 +13,11 @@ import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-rou
 import { registerUpstreamV4Routes } from "./rest/upstream-v4-routes.ts";
 import { mountTrpc } from "./trpc/mount-trpc.ts";
 
-/** The HTTP surface: REST at the published path, tRPC at /trpc, docs, health. */
-export const createApp = (deps: AppDeps) => {
+export type AppOptions = Omit<AppDeps, "metrics"> & { metrics?: AppDeps["metrics"] | undefined };
+
+/** The HTTP surface: REST at the published path, tRPC at /trpc, docs, health. No /metrics: it has its own listener. */
+export const createApp = (options: AppOptions) => {
+  const deps: AppDeps = { ...options, metrics: options.metrics ?? disabledMetrics };
   const app = new Hono<AppEnv>();
   const { logger } = deps.core.deps;
 
@@ -24,20 +29,11 @@ export const createApp = (deps: AppDeps) => {
   });
   app.use(securityHeaders({ hsts: deps.hsts ?? false }));
   app.use(async (c, next) => {
-    const started = performance.now();
     await next();
     // tRPC builds its own Response, so the header is set on whatever response goes out.
     c.res.headers.set("X-Request-Id", c.get("requestId"));
-    if (c.req.path !== "/healthz" && c.req.path !== "/readyz") {
-      logger.info("request", {
-        requestId: c.get("requestId"),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-      });
-    }
   });
+  app.use(observeRequests(deps));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {

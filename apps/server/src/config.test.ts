@@ -18,7 +18,17 @@ describe("readConfig", () => {
       idleTimeoutMs: 120_000,
       maxConnections: 1024,
       hsts: false,
+      metrics: { host: "127.0.0.1", port: 9464 },
+      logLevel: "info",
+      logFormat: "auto",
+      auditVerifyIntervalMs: 3_600_000,
     });
+  });
+
+  it("switches metrics and the chain's verification off", () => {
+    const config = readConfig({ PAYREQ_METRICS: "off", PAYREQ_AUDIT_VERIFY_INTERVAL: "off" });
+    expect(config.metrics).toBeUndefined();
+    expect(config.auditVerifyIntervalMs).toBeUndefined();
   });
 
   it.each([
@@ -28,6 +38,7 @@ describe("readConfig", () => {
     [{ PAYREQ_DATABASE_URL: "mysql://db/payreq" }, "PAYREQ_DATABASE_URL"],
     [{ PAYREQ_DATABASE_POOL: "0" }, "PAYREQ_DATABASE_POOL"],
     [{ PAYREQ_OPS_SESSION_SECRET: "short" }, "PAYREQ_OPS_SESSION_SECRET"],
+    [{ PORT: "9000", PAYREQ_METRICS_PORT: "9000" }, "PAYREQ_METRICS_PORT"],
   ])("refuses timeouts and caps that cannot work together: %j", (env, name) => {
     expect(() => readConfig(env)).toThrow(name);
   });
@@ -51,6 +62,12 @@ describe("readConfig", () => {
       PAYREQ_DATABASE_URL: "postgres://payreq:secret@db.internal:5432/payreq",
       PAYREQ_DATABASE_POOL: "20",
       PAYREQ_OPS_SESSION_SECRET: "a-long-shared-secret-of-32-characters!",
+      PAYREQ_METRICS: "on",
+      PAYREQ_METRICS_HOST: "10.0.0.5",
+      PAYREQ_METRICS_PORT: "9100",
+      PAYREQ_LOG_LEVEL: "warn",
+      PAYREQ_LOG_FORMAT: "json",
+      PAYREQ_AUDIT_VERIFY_INTERVAL: "15m",
     });
     expect(config).toEqual({
       port: 8080,
@@ -71,6 +88,10 @@ describe("readConfig", () => {
       maxConnections: 200,
       hsts: true,
       opsSessionSecret: "a-long-shared-secret-of-32-characters!",
+      metrics: { host: "10.0.0.5", port: 9100 },
+      logLevel: "warn",
+      logFormat: "json",
+      auditVerifyIntervalMs: 900_000,
     });
   });
 
@@ -81,6 +102,11 @@ describe("readConfig", () => {
     ["PAYREQ_PAYMENT_URL_TTL", "forever"],
     ["PAYREQ_DELIVERY_TIMEOUT", "0s"],
     ["PAYREQ_DEMO", "maybe"],
+    ["PAYREQ_METRICS", "sometimes"],
+    ["PAYREQ_METRICS_PORT", "70000"],
+    ["PAYREQ_LOG_LEVEL", "verbose"],
+    ["PAYREQ_LOG_FORMAT", "xml"],
+    ["PAYREQ_AUDIT_VERIFY_INTERVAL", "hourly"],
   ])("stops with a message naming %s for %j", (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(name);

@@ -12,34 +12,52 @@ export const parseDuration = (text: string): number | undefined => {
   return Number(match[1]) * UNIT_MS[unit];
 };
 
+const durationMs = (name: string, text: string, ctx: z.RefinementCtx, also = ""): number => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${name} must be a duration such as 90s, 15m, 72h or 7d${also}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+};
+
 const duration = (name: string, fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: "custom", message: `${name} must be a duration such as 90s, 15m, 72h or 7d` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+    .transform((text, ctx) => durationMs(name, text, ctx));
 
-const flag = (name: string) =>
+/** A duration, or `off` (undefined). */
+const durationOrOff = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => (text === "off" ? undefined : durationMs(name, text, ctx, ", or off")));
+
+const flag = (name: string, fallback: "0" | "1" = "0") =>
   z
     .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""], {
       error: `${name} must be one of 1, 0, true, false, yes, no, on, off`,
     })
-    .default("0")
+    .default(fallback)
     .transform((value) => ["1", "true", "yes", "on"].includes(value));
 
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(0, `${name} must be 0-65535`)
+    .max(65535, `${name} must be 0-65535`)
+    .default(fallback);
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const ConfigSchema = z.object({
-  PORT: z.coerce
-    .number({ error: "PORT must be a number" })
-    .int("PORT must be an integer")
-    .min(0, "PORT must be 0-65535")
-    .max(65535, "PORT must be 0-65535")
-    .default(3000),
+  PORT: port("PORT", 3000),
   HOST: z.string().min(1, "HOST must not be empty").default("127.0.0.1"),
   PAYREQ_DATABASE: z.string().min(1, "PAYREQ_DATABASE must not be empty").default("./data/payreq.db"),
   PAYREQ_DATABASE_URL: z
@@ -89,6 +107,16 @@ const ConfigSchema = z.object({
     .string()
     .min(32, "PAYREQ_OPS_SESSION_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)")
     .optional(),
+  PAYREQ_METRICS: flag("PAYREQ_METRICS", "1"),
+  PAYREQ_METRICS_HOST: z.string().min(1, "PAYREQ_METRICS_HOST must not be empty").default("127.0.0.1"),
+  PAYREQ_METRICS_PORT: port("PAYREQ_METRICS_PORT", 9464),
+  PAYREQ_LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `PAYREQ_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` })
+    .default("info"),
+  PAYREQ_LOG_FORMAT: z
+    .enum(["auto", "json", "pretty"], { error: "PAYREQ_LOG_FORMAT must be auto, json or pretty" })
+    .default("auto"),
+  PAYREQ_AUDIT_VERIFY_INTERVAL: durationOrOff("PAYREQ_AUDIT_VERIFY_INTERVAL", "1h"),
   PAYREQ_SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "PAYREQ_SMTP_URL must be an smtp:// or smtps:// URL" })
     .optional(),
@@ -137,6 +165,13 @@ export type Config = {
   hsts: boolean;
   /** Signs ops console sessions; the same on every instance so a session works behind a load balancer. */
   opsSessionSecret?: string | undefined;
+  /** The Prometheus endpoint's own listener; undefined with PAYREQ_METRICS=off (nothing is collected then). */
+  metrics?: { host: string; port: number } | undefined;
+  logLevel: LogLevel;
+  /** `auto`: pretty when stdout is a terminal, JSON lines otherwise. */
+  logFormat: "auto" | "json" | "pretty";
+  /** How often `serve` verifies the audit chain for the metrics; undefined: never. */
+  auditVerifyIntervalMs?: number | undefined;
   smtp?: { url: string; from: string; fromName?: string | undefined } | undefined;
   upstream?: { baseUrl: string; username: string; password: string; timeoutMs: number } | undefined;
   sms?: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
@@ -170,6 +205,9 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       ? [
           "PAYREQ_IDLE_TIMEOUT: must be longer than PAYREQ_DELIVERY_TIMEOUT, or a call would lose its connection",
         ]
+      : []),
+    ...(c.PAYREQ_METRICS && c.PAYREQ_METRICS_PORT !== 0 && c.PAYREQ_METRICS_PORT === c.PORT
+      ? ["PAYREQ_METRICS_PORT: must differ from PORT (the API listener never serves /metrics)"]
       : []),
     ...(c.PAYREQ_SMTP_URL && !c.PAYREQ_EMAIL_FROM
       ? ["PAYREQ_EMAIL_FROM: required with PAYREQ_SMTP_URL"]
@@ -207,6 +245,10 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     maxConnections: c.PAYREQ_MAX_CONNECTIONS,
     hsts: c.PAYREQ_HSTS,
     opsSessionSecret: c.PAYREQ_OPS_SESSION_SECRET,
+    metrics: c.PAYREQ_METRICS ? { host: c.PAYREQ_METRICS_HOST, port: c.PAYREQ_METRICS_PORT } : undefined,
+    logLevel: c.PAYREQ_LOG_LEVEL,
+    logFormat: c.PAYREQ_LOG_FORMAT,
+    auditVerifyIntervalMs: c.PAYREQ_AUDIT_VERIFY_INTERVAL,
     upstream:
       c.PAYREQ_BACKEND === "upstream" &&
       c.PAYREQ_UPSTREAM_URL &&

@@ -18,6 +18,7 @@ import {
 } from "@payreq/core";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import { disabledMetrics, type ServiceMetrics } from "./observability/service-metrics.ts";
 
 export type RunningServer = {
   url: string;
@@ -43,24 +44,35 @@ export const openConfiguredStore = (
   });
 };
 
-/** The core on the configured providers: SMTP and an SMS API where set, the outbox for the rest. */
-export const buildCore = (config: Config, store: Store, logger: Logger): Core & { close(): void } => {
+/**
+ * The core on the configured providers: SMTP and an SMS API where set, the outbox for the rest. With `metrics`
+ * enabled, core reports to it and it watches the store, the authenticator and the upstream circuit.
+ */
+export const buildCore = (
+  config: Config,
+  store: Store,
+  logger: Logger,
+  metrics: ServiceMetrics = disabledMetrics,
+): Core & { close(): void } => {
   const ids = createUuidV7Generator();
   const notifier = createNotifier(
     { smtp: config.smtp && { ...config.smtp, timeoutMs: config.deliveryTimeoutMs }, sms: config.sms },
     ids,
   );
   const clock = systemClock;
+  const upstream = config.upstream && createHttpBackend(config.upstream, clock, metrics.core);
   const core = createCore({
     store,
     logger,
     ids,
     clock,
     notifier,
-    ...(config.upstream ? { backend: createHttpBackend(config.upstream, clock) } : {}),
+    ...(metrics.enabled ? { metrics: metrics.core } : {}),
+    ...(upstream ? { backend: upstream } : {}),
     paymentUrls: { baseUrl: config.paymentUrlBase, ttlMs: config.paymentUrlTtlMs },
     deliveryTimeoutMs: config.deliveryTimeoutMs,
   });
+  metrics.watch(core, upstream?.circuitState);
   return { ...core, close: () => notifier.close() };
 };
 
@@ -123,9 +135,15 @@ export const startServer = async (
   config: Pick<Config, "host" | "port"> &
     Partial<ConnectionLimits> &
     Partial<Pick<Config, "hsts" | "opsSessionSecret">>,
+  observability: { metrics?: ServiceMetrics } = {},
 ): Promise<RunningServer> => {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config };
-  const app = createApp({ core, hsts: config.hsts, opsSessionSecret: config.opsSessionSecret });
+  const app = createApp({
+    core,
+    hsts: config.hsts,
+    opsSessionSecret: config.opsSessionSecret,
+    metrics: observability.metrics,
+  });
   const overCap = new WeakSet<Socket>();
   let open = 0;
   const server = await new Promise<Server>((resolve) => {

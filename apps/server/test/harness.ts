@@ -2,6 +2,7 @@ import { openStore } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
 import { openTestStore, type TestStoreKind } from "@payreq/core/testing/stores";
 import { createApp } from "../src/app.ts";
+import { createServiceMetrics, disabledMetrics } from "../src/observability/service-metrics.ts";
 
 export const PUBLISHED_EXAMPLE = {
   amount: 0,
@@ -46,19 +47,28 @@ export const sunriseBody = (customerUuid: string, overrides: Record<string, unkn
   ...overrides,
 });
 
-/** The app on a fresh store with the demo data: an in-memory SQLite database, or a new PostgreSQL database. */
+/**
+ * The app on a fresh store with the demo data: an in-memory SQLite database, or a new PostgreSQL database. With
+ * `metrics`, it has a registry of its own (read with `scrape()`), as `payreq serve` does.
+ */
 export const createTestApp = async (
-  options: Omit<NonNullable<Parameters<typeof createTestCore>[0]>, "store"> & {
+  options: Omit<NonNullable<Parameters<typeof createTestCore>[0]>, "store" | "metrics"> & {
     store?: TestStoreKind;
     /** A file path or PostgreSQL URL to open instead of a fresh store, e.g. one a `payreq` process will use. */
     location?: string;
+    metrics?: boolean;
   } = {},
 ) => {
-  const store = options.location
-    ? await openStore(options.location)
-    : await openTestStore(options.store ?? "sqlite");
-  const core = await createTestCore({ ...options, store });
-  const app = createApp({ core });
+  const { metrics: measured, location, ...coreOptions } = options;
+  const store = location ? await openStore(location) : await openTestStore(options.store ?? "sqlite");
+  const metrics = measured ? createServiceMetrics() : disabledMetrics;
+  const core = await createTestCore({
+    ...coreOptions,
+    store,
+    ...(measured ? { metrics: metrics.core } : {}),
+  });
+  metrics.watch(core);
+  const app = createApp({ core, metrics });
   const { sunriseSender, harborSender, ops } = core.demo.credentials;
   const sender = basic(sunriseSender.username, sunriseSender.password);
   const dept = core.demo.ids.departments.sunrise;
@@ -97,6 +107,8 @@ export const createTestApp = async (
   return {
     ...core,
     app,
+    metrics,
+    scrape: () => metrics.exposition(),
     sender,
     harbor: basic(harborSender.username, harborSender.password),
     ops: basic(ops.username, ops.password),

@@ -7,6 +7,8 @@ const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 export type ServerProcess = {
   url: string;
+  /** Its /metrics listener, on a free loopback port of its own (or "off"). */
+  metricsUrl: string;
   child: ChildProcess;
   logs: string[];
   exited: Promise<number | null>;
@@ -18,7 +20,14 @@ export const startServerProcess = (env: Record<string, string>): Promise<ServerP
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", MAIN, "serve"], {
       cwd: SERVER_DIR,
-      env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", PAYREQ_DEMO: "0", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        PAYREQ_METRICS_PORT: "0",
+        PAYREQ_DEMO: "0",
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const logs: string[] = [];
@@ -32,9 +41,10 @@ export const startServerProcess = (env: Record<string, string>): Promise<ServerP
       logs.push(line);
       if (!line.includes('"listening"')) return;
       clearTimeout(timer);
-      const { url } = JSON.parse(line) as { url: string };
+      const { url, metrics } = JSON.parse(line) as { url: string; metrics: string };
       resolve({
         url,
+        metricsUrl: metrics,
         child,
         logs,
         exited,

@@ -2,6 +2,7 @@ import type { SqlParam } from "@payreq/core";
 import { type Clock, createHttpBackend, type UpstreamSettings } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
 import { createApp } from "../src/app.ts";
+import { disabledMetrics, type ServiceMetrics } from "../src/observability/service-metrics.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 import { basic, sunriseBody } from "./harness.ts";
@@ -14,8 +15,10 @@ export type Mode = "embedded" | "upstream";
  */
 export const createModeHarness = async (
   mode: Mode,
-  upstreamOptions: Partial<UpstreamSettings> & { clock?: Clock } = {},
+  upstreamOptions: Partial<UpstreamSettings> & { clock?: Clock; metrics?: ServiceMetrics } = {},
 ) => {
+  const { metrics = disabledMetrics, clock: givenClock, ...settings } = upstreamOptions;
+  const measured = metrics.enabled ? { metrics: metrics.core } : {};
   let upstream:
     | {
         server: RunningServer;
@@ -25,30 +28,31 @@ export const createModeHarness = async (
     | undefined;
   let core: Awaited<ReturnType<typeof createTestCore>>;
   if (mode === "embedded") {
-    core = await createTestCore();
+    core = await createTestCore(measured);
+    metrics.watch(core);
   } else {
     const upstreamCore = await createTestCore();
     const server = await startServer(upstreamCore, { host: "127.0.0.1", port: 0 });
     const proxy = await startFaultProxy(server.url);
     const { aggregator } = upstreamCore.demo.credentials;
-    const clock = upstreamOptions.clock ?? { now: Date.now };
-    core = await createTestCore({
+    const clock = givenClock ?? { now: Date.now };
+    const backend = createHttpBackend(
+      {
+        baseUrl: proxy.url,
+        username: aggregator.username,
+        password: aggregator.password,
+        timeoutMs: 1000,
+        retries: 0,
+        ...settings,
+      },
       clock,
-      backend: createHttpBackend(
-        {
-          baseUrl: proxy.url,
-          username: aggregator.username,
-          password: aggregator.password,
-          timeoutMs: 1000,
-          retries: 0,
-          ...upstreamOptions,
-        },
-        clock,
-      ),
-    });
+      metrics.core,
+    );
+    core = await createTestCore({ clock, backend, ...measured });
+    metrics.watch(core, backend.circuitState);
     upstream = { server, core: upstreamCore, proxy };
   }
-  const app = createApp({ core });
+  const app = createApp({ core, metrics });
   const { sunriseSender } = core.demo.credentials;
   const dept = core.demo.ids.departments.sunrise;
   const post = (

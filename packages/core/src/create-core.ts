@@ -9,6 +9,8 @@ import type { PaymentUrlSettings } from "./embedded/create-payment-request.ts";
 import { createEmbeddedBackend } from "./embedded/embedded-backend.ts";
 import { type Clock, createUuidV7Generator, type IdGenerator, systemClock } from "./ids.ts";
 import { type Logger, silentLogger } from "./logger.ts";
+import { type Metrics, noMetrics } from "./metrics/metrics.ts";
+import { observeNotifier } from "./metrics/observed-notifier.ts";
 import { createOutboxNotifier } from "./notify/outbox-notifier.ts";
 import type { Notifier, PaymentsBackend } from "./ports.ts";
 import { createIdempotencyStore } from "./send/idempotency.ts";
@@ -24,6 +26,8 @@ export type CoreOptions = {
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;
+  /** Where the operations metrics go; none by default. */
+  metrics?: Metrics;
   notifier?: Notifier;
   backend?: PaymentsBackend;
   scrypt?: ScryptParams;
@@ -41,13 +45,16 @@ export const createCore = (options: CoreOptions) => {
   const backend =
     options.backend ?? createEmbeddedBackend({ store, run, clock, ids, paymentUrls: options.paymentUrls });
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+  const notifier = options.notifier ?? createOutboxNotifier(ids);
+  const metrics = options.metrics ?? noMetrics;
   const deps: CallDeps = {
     store,
     run,
     backend,
-    notifier: options.notifier ?? createOutboxNotifier(ids),
+    notifier: options.metrics ? observeNotifier(notifier, metrics) : notifier,
     clock,
     logger: options.logger ?? silentLogger,
+    metrics,
     deliveryTimeoutMs,
     templates: createTemplateStore(store, clock),
     idempotency: createIdempotencyStore(store, run, clock, {

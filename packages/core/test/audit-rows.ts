@@ -44,3 +44,19 @@ export const appendRows = (store: Store, rows: Partial<Columns>[], at = Date.now
     for (const row of rows) appended.push(await appendToChain(store, tx, auditColumns(row), at));
     return appended;
   });
+
+/** Statements run in one transaction, as from a database shell. */
+export const exec = (store: Store, ...statements: string[]) =>
+  store.transaction(async (tx) => {
+    for (const statement of statements) await tx.run(statement);
+  });
+
+/** What someone with the database and a shell could do: switch the audit log's guards off, then edit. */
+export const tamper = (store: Store, ...statements: string[]) =>
+  exec(
+    store,
+    ...(store.dialect === "sqlite"
+      ? ["drop trigger audit_log_no_update", "drop trigger audit_log_no_delete"]
+      : ["alter table audit_log disable trigger user"]),
+    ...statements,
+  );

@@ -1,20 +1,34 @@
 import { seedDemo } from "@payreq/core";
 import type { Config } from "../config.ts";
-import { createJsonLogger } from "../logger.ts";
+import { createLogger } from "../logger.ts";
+import { startChainVerifier } from "../observability/chain-verifier.ts";
+import { startMetricsServer } from "../observability/metrics-server.ts";
+import { createServiceMetrics, disabledMetrics } from "../observability/service-metrics.ts";
 import { buildCore, openConfiguredStore, startServer } from "../server.ts";
 import { demoBanner } from "./demo-banner.ts";
 
 /** Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight calls and closes the database. */
 export const runServe = async (config: Config): Promise<number> => {
-  const logger = createJsonLogger();
+  const logger = createLogger({
+    level: config.logLevel,
+    // Pretty only for a person at a terminal; a pipe or a file gets JSON lines.
+    pretty: config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true),
+  });
+  const metrics = config.metrics ? createServiceMetrics() : disabledMetrics;
+  // First, so that a port already in use stops the start before anything is opened.
+  const metricsServer = config.metrics ? await startMetricsServer(metrics, config.metrics) : undefined;
   const database = await openConfiguredStore(config, { serving: true });
-  const core = buildCore(config, database, logger);
+  const core = buildCore(config, database, logger, metrics);
   const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
-  const server = await startServer(core, config);
+  const server = await startServer(core, config, { metrics });
   // With PORT=0 the port is known only now; links built from it must name it.
   if (config.paymentUrlBaseFromPort && config.port === 0) {
     core.paymentUrls.baseUrl = config.paymentUrlBase.replace(/:0\/pay$/, `:${server.port}/pay`);
   }
+  const verifier =
+    config.metrics && config.auditVerifyIntervalMs
+      ? startChainVerifier({ store: database, intervalMs: config.auditVerifyIntervalMs, metrics, logger })
+      : undefined;
   const prune = async () => {
     try {
       const keys = await core.deps.idempotency.prune(config.idempotencyTtlMs);
@@ -29,6 +43,7 @@ export const runServe = async (config: Config): Promise<number> => {
   pruning.unref();
   logger.info("listening", {
     url: server.url,
+    metrics: metricsServer?.url ?? "off",
     database: core.store.location,
     backend: config.upstream ? `upstream ${config.upstream.baseUrl}` : "embedded",
     // In upstream mode the platform delivers the aggregator's messages; these serve only this process's own v4 calls.
@@ -46,15 +61,19 @@ export const runServe = async (config: Config): Promise<number> => {
     const stop = (signal: string) => {
       logger.info("shutting down", { signal });
       clearInterval(pruning);
-      server.shutdown().then(resolve, (error: unknown) => {
-        logger.error("shutdown failed", { error: String(error) });
-        resolve();
-      });
+      // The chain's walk reads the database: it ends before the database closes.
+      Promise.all([verifier?.stop(), metricsServer?.close()])
+        .then(() => server.shutdown())
+        .then(resolve, (error: unknown) => {
+          logger.error("shutdown failed", { error: String(error) });
+          resolve();
+        });
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
   core.close();
-  logger.info("stopped", { writes: core.store.stats });
+  const { groupCommit: _histograms, ...writes } = core.store.stats;
+  logger.info("stopped", { writes });
   return 0;
 };

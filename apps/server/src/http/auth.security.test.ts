@@ -2,6 +2,7 @@ import { ERRORS } from "@payreq/contracts";
 import { TEST_STORES } from "@payreq/core/testing/stores";
 import { describe, expect, it } from "vitest";
 import { basic, createTestApp } from "../../test/harness.ts";
+import { createLogger } from "../logger.ts";
 
 type Case = [
   name: string,
@@ -96,22 +97,31 @@ describe.each(TEST_STORES)("on %s", (kind) => {
       expect(headersOf(unknown)).toEqual(headersOf(wrong));
     });
 
-    it("never writes a password or the Authorization header to the audit log or the log", async () => {
+    it("never writes a password, the Authorization header or the customer's contact details to the audit log, the log or the metrics", async () => {
       const lines: string[] = [];
       const t = await createTestApp({
         store: kind,
-        logger: {
-          info: (m, f) => lines.push(JSON.stringify([m, f])),
-          warn: (m, f) => lines.push(JSON.stringify([m, f])),
-          error: (m, f) => lines.push(JSON.stringify([m, f])),
-        },
+        metrics: true,
+        logger: createLogger({ level: "debug", write: (line) => lines.push(line) }),
       });
       const { password } = t.demo.credentials.sunriseSender;
+      const customer = await t.store.sql.get<{ phone: string; email: string }>(
+        "select phone, email from customers where uuid = ?",
+        [t.demo.ids.customers.sunriseFull],
+      );
       await t.post(t.body());
       await t.post(t.body(), { auth: basic("sunrise-sender", "wrong-password-99") });
       await t.trpc({ departmentUuid: t.dept, ...t.body() });
-      const everything = JSON.stringify(await t.auditRows()) + lines.join("\n");
-      for (const secret of [password, "wrong-password-99", t.sender.slice(6), "Basic "])
+      await t.app.request("/healthz");
+      expect(lines.length).toBeGreaterThan(3);
+      const everything = JSON.stringify(await t.auditRows()) + lines.join("\n") + (await t.scrape());
+      const contact = [
+        customer?.email ?? "",
+        customer?.phone ?? "",
+        `+${customer?.phone.replace(/\D/g, "")}`,
+      ];
+      expect(contact.every((value) => value.length > 5)).toBe(true);
+      for (const secret of [password, "wrong-password-99", t.sender.slice(6), "Basic ", ...contact])
         expect(everything).not.toContain(secret);
     });
   });

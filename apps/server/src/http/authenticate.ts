@@ -17,6 +17,16 @@ export type Authentication =
 
 /** The one authentication path of both transports: parse the Basic header, verify the credential. */
 export const authenticateHeader = async (
+  { core, metrics }: AppDeps,
+  header: string | undefined,
+  call: CallState,
+): Promise<Authentication> => {
+  const result = await verifyHeader(core, header, call);
+  metrics.login(result);
+  return result;
+};
+
+const verifyHeader = async (
   core: Core,
   header: string | undefined,
   call: CallState,
@@ -38,9 +48,9 @@ export const authenticateHeader = async (
 };
 
 /** REST: the refusal in the envelope (401 with WWW-Authenticate, 429/503 with Retry-After), or the principal. */
-export const authenticate = ({ core }: AppDeps) =>
+export const authenticate = (deps: AppDeps) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const result = await authenticateHeader(core, c.req.header("authorization"), c.get("call"));
+    const result = await authenticateHeader(deps, c.req.header("authorization"), c.get("call"));
     if (!result.ok) {
       if (result.retryAfterSeconds !== undefined) c.header("Retry-After", String(result.retryAfterSeconds));
       return errorResponse(c, result.error);

@@ -1,4 +1,5 @@
 import type { CallMeta, Core, Principal } from "@payreq/core";
+import type { ServiceMetrics } from "../observability/service-metrics.ts";
 
 export type AppVariables = {
   requestId: string;
@@ -24,4 +25,5 @@ export type AppDeps = {
   hsts?: boolean | undefined;
   /** The ops console's session key (PAYREQ_OPS_SESSION_SECRET); random per process when unset. */
   opsSessionSecret?: string | undefined;
+  metrics: ServiceMetrics;
 };

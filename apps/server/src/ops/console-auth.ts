@@ -126,6 +126,7 @@ export const signIn = (deps: ConsoleDeps) => async (c: Context<AppEnv>) => {
     c.html(signInPage({ next, username: call.username, problem }), status);
 
   if (!username || !password) {
+    deps.metrics.login({ ok: false, error: "NULL_CREDENTIALS" });
     await recordConsoleCall(c, deps, 401, {
       name: "NULL_CREDENTIALS",
       description: "The sign-in form was sent without a username or password.",
@@ -133,6 +134,7 @@ export const signIn = (deps: ConsoleDeps) => async (c: Context<AppEnv>) => {
     return again(401, "Enter a username and a password.");
   }
   const result = await deps.core.authenticator.authenticate(username, password, call.meta.clientAddress);
+  deps.metrics.login(result);
   if (!result.ok) {
     const status = ERRORS[result.error].status as ContentfulStatusCode;
     await recordConsoleCall(c, deps, status, { name: result.error, description: "Console sign-in refused." });

@@ -1,6 +1,13 @@
 import type { Core } from "@payreq/core";
+import type { ServiceMetrics } from "../observability/service-metrics.ts";
 import type { ChainStatus } from "./chain-status.ts";
 import type { OpsData } from "./ops-data.ts";
 import type { Sessions } from "./session.ts";
 
-export type ConsoleDeps = { core: Core; data: OpsData; sessions: Sessions; chain: ChainStatus };
+export type ConsoleDeps = {
+  core: Core;
+  metrics: ServiceMetrics;
+  data: OpsData;
+  sessions: Sessions;
+  chain: ChainStatus;
+};

@@ -30,13 +30,12 @@ const FORM_LIMIT = bodyLimit({
 });
 
 /** The ops console at /ops: sign-in, overview, calls, one call, outbox, CSV exports. */
-export const createOpsConsole = (
-  { core, hsts, opsSessionSecret }: AppDeps,
-  options: OpsConsoleOptions = {},
-) => {
+export const createOpsConsole = (appDeps: AppDeps, options: OpsConsoleOptions = {}) => {
+  const { core, hsts, opsSessionSecret, metrics } = appDeps;
   const data = createOpsData(core);
   const deps: ConsoleDeps = {
     core,
+    metrics,
     data,
     sessions: createSessions({
       clock: core.clock,
@@ -52,7 +51,7 @@ export const createOpsConsole = (
   ops.use("*", pageSecurityHeaders(PAGE_CSP, { hsts: hsts ?? false }));
   registerAssetRoutes(ops);
 
-  const audited = (operation: string) => auditCalls({ core }, "rest", () => operation);
+  const audited = (operation: string) => auditCalls(appDeps, "rest", () => operation);
   const guard = every(audited("ops.page"), requireSession(deps));
   // Forms post only from the console's own pages: SameSite=Strict keeps the cookie off cross-site posts, and
   // the Origin / Sec-Fetch-Site check refuses them before anything runs.

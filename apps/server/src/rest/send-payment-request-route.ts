@@ -1,10 +1,10 @@
-import { sendPaymentRequest } from "@payreq/core";
 import type { Hono } from "hono";
 import { auditCalls } from "../http/audit-calls.ts";
 import { authenticate } from "../http/authenticate.ts";
 import { limitBody, readJsonBody, requireJson } from "../http/body.ts";
 import type { AppDeps, AppEnv } from "../http/env.ts";
 import { envelopeResponse, errorResponse } from "../http/envelope.ts";
+import { sendObserved } from "../observability/observed-send.ts";
 
 export const SEND_PATH = "/payment/aggregator/v1/departments/:departmentUuid/payment-requests";
 
@@ -21,8 +21,8 @@ export const registerSendPaymentRequestRoute = (app: Hono<AppEnv>, deps: AppDeps
     const call = c.get("call");
     call.requestBody = body.value;
     call.meta.idempotencyKey = c.req.header("idempotency-key");
-    const result = await sendPaymentRequest(
-      deps.core.deps,
+    const result = await sendObserved(
+      deps,
       c.get("principal"),
       c.req.param("departmentUuid"),
       body.value,

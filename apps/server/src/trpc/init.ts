@@ -3,8 +3,14 @@ import type { Core, Principal } from "@payreq/core";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { CallState } from "../http/env.ts";
+import type { ServiceMetrics } from "../observability/service-metrics.ts";
 
-export type TrpcContext = { core: Core; call: CallState; principal: Principal | undefined };
+export type TrpcContext = {
+  core: Core;
+  metrics: ServiceMetrics;
+  call: CallState;
+  principal: Principal | undefined;
+};
 
 /**
  * What tRPC's root is declared with. The router's type, which the published client's declarations carry, then

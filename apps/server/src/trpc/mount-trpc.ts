@@ -16,9 +16,9 @@ export const TRPC_ENDPOINT = "/trpc";
 const procedureOf = (path: string) => path.slice(TRPC_ENDPOINT.length + 1) || "unknown";
 
 /** Credentials first, as for REST; a refusal is answered in tRPC's error shape. */
-const authenticateTrpc = ({ core }: AppDeps) =>
+const authenticateTrpc = (deps: AppDeps) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const result = await authenticateHeader(core, c.req.header("authorization"), c.get("call"));
+    const result = await authenticateHeader(deps, c.req.header("authorization"), c.get("call"));
     if (!result.ok) {
       const status = ERRORS[result.error].status;
       if (status === 401) c.header("WWW-Authenticate", WWW_AUTHENTICATE);
@@ -46,6 +46,7 @@ export const mountTrpc = (app: Hono<AppEnv>, deps: AppDeps) => {
       createContext: (_opts, c) =>
         ({
           core: deps.core,
+          metrics: deps.metrics,
           call: c.get("call"),
           principal: c.get("principal"),
         }) satisfies TrpcContext,

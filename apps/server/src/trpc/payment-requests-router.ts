@@ -1,5 +1,5 @@
 import { type SendPaymentRequestInput, SendPaymentRequestResponse } from "@payreq/contracts";
-import { sendPaymentRequest } from "@payreq/core";
+import { sendObserved } from "../observability/observed-send.ts";
 import { authedProcedure, router, toTrpcError, typedInput } from "./init.ts";
 
 const splitInput = (input: unknown) => {
@@ -20,7 +20,7 @@ export const paymentRequestsRouter = router({
       call.meta.idempotencyKey = idempotencyKey as string | undefined;
       if (typeof departmentUuid === "string") call.departmentUuid = departmentUuid;
       call.requestBody = body;
-      const result = await sendPaymentRequest(ctx.core.deps, ctx.principal, departmentUuid, body, call.meta);
+      const result = await sendObserved(ctx, ctx.principal, departmentUuid, body, call.meta);
       call.audited = true;
       call.replayed = result.replayed === true;
       if (result.status === 200) return result.body as SendPaymentRequestResponse;

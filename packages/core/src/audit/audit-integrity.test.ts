@@ -1,29 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { appendRows } from "../../test/audit-rows.ts";
+import { appendRows, exec, tamper } from "../../test/audit-rows.ts";
 import { openTestStore, TEST_STORES } from "../../test/test-stores.ts";
 import { systemClock } from "../ids.ts";
-import type { Store } from "../store/sql.ts";
 import { pruneAuditLog } from "./prune-audit.ts";
 import { verifyAuditChain } from "./verify-chain.ts";
 
 const T0 = Date.parse("2026-11-01T00:00:00Z");
 const DAY = 86_400_000;
-
-/** Statements run in one transaction, as from a database shell. */
-const exec = (store: Store, ...statements: string[]) =>
-  store.transaction(async (tx) => {
-    for (const statement of statements) await tx.run(statement);
-  });
-
-/** What someone with the database and a shell could do: switch the guards off, then edit. */
-const tamper = (store: Store, ...statements: string[]) =>
-  exec(
-    store,
-    ...(store.dialect === "sqlite"
-      ? ["drop trigger audit_log_no_update", "drop trigger audit_log_no_delete"]
-      : ["alter table audit_log disable trigger user"]),
-    ...statements,
-  );
 
 describe.each(TEST_STORES)("append-only audit log on %s", (kind) => {
   const setup = async () => {

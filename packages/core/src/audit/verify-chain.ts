@@ -61,5 +61,7 @@ export const verifyAuditChain = async (sql: Sql): Promise<ChainReport> => {
     }
     if (rows.length < BATCH) return { ok: true, rowsChecked, headHash: expectedPrev, firstSeq };
     after = rows.at(-1)?.seq ?? after;
+    // SQLite reads synchronously: let a serving process answer calls between batches of a long walk.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 };

@@ -1,8 +1,9 @@
 import type { AuditEntry } from "../audit/write-audit.ts";
-import { insertAuditRow } from "../audit/write-audit.ts";
+import { insertAuditRow, outcomeOf } from "../audit/write-audit.ts";
 import { type DeliveryRows, recordDelivery } from "../embedded/record-delivery.ts";
 import type { Clock } from "../ids.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 import type { Notifier, PaymentsBackend } from "../ports.ts";
 import { defineProgram, type ProgramRunner } from "../store/program.ts";
 import type { Store } from "../store/sql.ts";
@@ -17,6 +18,7 @@ export type CallDeps = {
   notifier: Notifier;
   clock: Clock;
   logger: Logger;
+  metrics: Metrics;
   deliveryTimeoutMs: number;
   idempotency: IdempotencyStore;
   templates: TemplateStore;
@@ -41,5 +43,5 @@ export const recordCallProgram = defineProgram<RecordCallArgs, void>(
   { grouped: true },
 );
 
-export const recordCall = (deps: Pick<CallDeps, "run">, args: RecordCallArgs): Promise<void> =>
-  deps.run(recordCallProgram, args);
+export const recordCall = (deps: Pick<CallDeps, "run" | "metrics">, args: RecordCallArgs): Promise<void> =>
+  deps.metrics.auditRow(outcomeOf(args.entry.status), deps.run(recordCallProgram, args));

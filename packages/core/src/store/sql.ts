@@ -1,3 +1,4 @@
+import type { GroupCommitStats } from "../metrics/bucket-counts.ts";
 import type { Program } from "./program.ts";
 
 /** Parameters bind positionally to `?`: numbers, strings and null. Booleans are stored as 0/1 in both stores. */
@@ -16,7 +17,12 @@ export type Sql = {
 
 export type Dialect = "sqlite" | "postgres";
 
-export type StoreStats = { transactions: number; commits: number; syncs?: number };
+export type StoreStats = {
+  transactions: number;
+  commits: number;
+  syncs?: number;
+  groupCommit?: GroupCommitStats;
+};
 
 /** The shared database of every process of the service: SQLite (one host) or PostgreSQL (any number of hosts). */
 export type Store = {

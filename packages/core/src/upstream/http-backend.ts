@@ -12,6 +12,7 @@ import { Agent, fetch as undiciFetch } from "undici";
 import type * as z from "zod";
 import { PayreqError } from "../errors.ts";
 import type { Clock } from "../ids.ts";
+import { type Metrics, noMetrics } from "../metrics/metrics.ts";
 import { fromCents } from "../money.ts";
 import type {
   Department,
@@ -20,7 +21,7 @@ import type {
   PaymentsBackend,
   RemoteDeliveryBackend,
 } from "../ports.ts";
-import { createCircuitBreaker } from "./circuit-breaker.ts";
+import { type BreakerState, createCircuitBreaker } from "./circuit-breaker.ts";
 
 export type UpstreamSettings = {
   baseUrl: string;
@@ -53,7 +54,11 @@ class RetryableFailure extends Error {
  * request call carries an Idempotency-Key), and a circuit breaker so a dead upstream fails fast. Refusals the
  * platform explains with a catalog code pass through as that error; anything else is 502/504 naming the step.
  */
-export const createHttpBackend = (settings: UpstreamSettings, clock: Clock): RemoteDeliveryBackend => {
+export const createHttpBackend = (
+  settings: UpstreamSettings,
+  clock: Clock,
+  metrics: Metrics = noMetrics,
+): RemoteDeliveryBackend & { circuitState(): BreakerState } => {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   const authorization = `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString("base64")}`;
   const breaker = createCircuitBreaker({
@@ -143,22 +148,32 @@ export const createHttpBackend = (settings: UpstreamSettings, clock: Clock): Rem
     const retries = settings.retries ?? 2;
     for (let tryNumber = 0; ; tryNumber++) {
       if (!breaker.allow()) {
+        metrics.upstreamAttempt(step, "circuit_open", 0);
         throw new PayreqError("UPSTREAM_CIRCUIT_OPEN", {
           description: `The ${step} step was not attempted: recent calls to the payments platform failed.`,
           retryAfterSeconds: Math.ceil((settings.breakerCoolDownMs ?? 10_000) / 1000),
         });
       }
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
         const result = await attempt(step, method, path, schema, body, headers);
         breaker.succeeded();
+        metrics.upstreamAttempt(step, "ok", seconds());
         return result;
       } catch (error) {
         if (!(error instanceof RetryableFailure)) {
           breaker.succeeded();
+          // The platform answered: with a refusal of the caller's request, or one this service cannot use (502).
+          const unusable = error instanceof PayreqError && error.errorName === "UPSTREAM_REJECTED";
+          metrics.upstreamAttempt(step, unusable ? "rejected" : "refused", seconds());
           throw error;
         }
         breaker.failed();
+        const timedOut = error.error.errorName === "UPSTREAM_TIMEOUT";
+        metrics.upstreamAttempt(step, timedOut ? "timeout" : "failed", seconds());
         if (tryNumber >= retries) throw error.error;
+        metrics.upstreamRetry(step);
         const backoff = 100 * 2 ** tryNumber;
         await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * backoff));
       }
@@ -169,6 +184,7 @@ export const createHttpBackend = (settings: UpstreamSettings, clock: Clock): Rem
 
   return {
     kind: "upstream",
+    circuitState: () => breaker.state(),
 
     async getDepartment(departmentUuid) {
       try {

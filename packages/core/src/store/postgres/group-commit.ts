@@ -18,7 +18,8 @@ export const createGroupCommit = (options: {
   sqlOf: (client: pg.PoolClient) => Sql;
   translate: (error: unknown) => unknown;
   maxBatch: number;
-  onCommit: (size: number) => void;
+  /** A batch of `size` committed; its COMMIT began at `startedAt` (performance.now()). */
+  onCommit: (size: number, startedAt: number) => void;
 }) => {
   const queue: Pending[] = [];
   let running: Promise<void> | undefined;
@@ -42,9 +43,10 @@ export const createGroupCommit = (options: {
           settled.push({ pending, ok: false, value: error });
         }
       }
+      const committing = performance.now();
       await client.query("commit");
       client.release();
-      options.onCommit(batch.length);
+      options.onCommit(batch.length, committing);
       for (const { pending, ok, value } of settled) (ok ? pending.resolve : pending.reject)(value);
     } catch (error) {
       // The batch as a whole failed (a lost connection, a failed commit): nothing of it is known to be written.

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { emptyGroupCommitStats, recordGroupCommit } from "../../metrics/bucket-counts.ts";
 import type { Sql, SqlParam, Store } from "../sql.ts";
 import { createGroupCommit } from "./group-commit.ts";
 import { translate } from "./pg-errors.ts";
@@ -153,7 +154,7 @@ export const openPostgresStore = async (
   // An idle connection the server dropped is an event, not a crash: the pool opens a new one when needed.
   pool.on("error", () => undefined);
   const owner = await holdOwnerLock(config, () => undefined);
-  const stats = { transactions: 0, commits: 0 };
+  const stats = { transactions: 0, commits: 0, groupCommit: emptyGroupCommitStats() };
   /** Transactions (by their Sql) that hold the audit chain's lock. */
   const chainHolders = new WeakSet<Sql>();
 
@@ -169,9 +170,10 @@ export const openPostgresStore = async (
     sqlOf: createSql,
     translate,
     maxBatch: 100,
-    onCommit: (size) => {
+    onCommit: (size, startedAt) => {
       stats.transactions += size;
       stats.commits++;
+      recordGroupCommit(stats.groupCommit, size, startedAt);
     },
   });
 

@@ -141,7 +141,12 @@ export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number 
       return row.n === 1;
     },
     get stats() {
-      return { transactions: writes.stats.calls, commits: writes.stats.batches, syncs: writes.stats.syncs };
+      return {
+        transactions: writes.stats.calls,
+        commits: writes.stats.batches,
+        syncs: writes.stats.syncs,
+        groupCommit: writes.stats.groupCommit,
+      };
     },
     async close() {
       await writes.drain();

@@ -4,6 +4,7 @@ import { PROGRAMS } from "../../programs.ts";
 import { runLocally } from "../program.ts";
 import type { Sql } from "../sql.ts";
 import { openSqliteStore, type SqliteStore } from "./open-sqlite.ts";
+import { writeSharedStats } from "./shared-stats.ts";
 import { type Ready, type Reply, type Request, serializeError } from "./worker-messages.ts";
 
 /**
@@ -13,9 +14,10 @@ import { type Ready, type Reply, type Request, serializeError } from "./worker-m
 const port = parentPort;
 if (!port) throw new Error("sqlite-worker runs as a worker thread");
 
+const { path, stats } = workerData as { path: string; stats: SharedArrayBuffer };
 let store: SqliteStore;
 try {
-  store = openSqliteStore((workerData as { path: string }).path);
+  store = openSqliteStore(path);
 } catch (error) {
   port.postMessage({ ready: false, error: serializeError(error) } satisfies Ready);
   throw error;
@@ -31,9 +33,14 @@ let nextSession = 1;
 
 const answer = (id: number, work: () => Promise<unknown>) => {
   work().then(
-    (value) => port.postMessage({ id, ok: true, value, stats: store.stats } satisfies Reply),
-    (error: unknown) =>
-      port.postMessage({ id, ok: false, error: serializeError(error), stats: store.stats } satisfies Reply),
+    (value) => {
+      writeSharedStats(stats, store.stats);
+      port.postMessage({ id, ok: true, value } satisfies Reply);
+    },
+    (error: unknown) => {
+      writeSharedStats(stats, store.stats);
+      port.postMessage({ id, ok: false, error: serializeError(error) } satisfies Reply);
+    },
   );
 };
 

@@ -1,7 +1,7 @@
 import type { ErrorItem, ErrorName } from "@payreq/contracts";
 import type { TimelineEntry } from "../../audit/audit-trail.ts";
 import { PayreqError } from "../../errors.ts";
-import type { SqlParam, StoreStats } from "../sql.ts";
+import type { SqlParam } from "../sql.ts";
 
 /** What the main thread asks of the SQLite worker, and what it answers. */
 export type Request =
@@ -19,8 +19,8 @@ export type Request =
   | { id: number; op: "close" };
 
 export type Reply =
-  | { id: number; ok: true; value: unknown; stats: StoreStats }
-  | { id: number; ok: false; error: SerializedError; stats: StoreStats };
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: SerializedError };
 
 /** The worker tells the main thread it has opened and migrated the database. */
 export type Ready = { ready: true } | { ready: false; error: SerializedError };

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import type { Sql, Store, StoreStats } from "../sql.ts";
 import { StoreUnavailableError } from "../sql.ts";
 import { createSql, isMigrated, isProcessAlive } from "./open-sqlite.ts";
+import { createSharedStats, readSharedStats } from "./shared-stats.ts";
 import { deserializeError, type Ready, type Reply, type Request } from "./worker-messages.ts";
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
@@ -12,11 +13,11 @@ const ENTRY = new URL("./sqlite-worker-entry.mjs", import.meta.url);
 
 /** Starts the worker and waits until it has opened and migrated the file; calls go to it in order. */
 const startWorker = async (path: string, onExit: () => void, onStart?: (worker: Worker) => void) => {
-  const worker = new Worker(ENTRY, { workerData: { path } });
+  const stats = createSharedStats();
+  const worker = new Worker(ENTRY, { workerData: { path, stats } });
   onStart?.(worker);
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  let stats: StoreStats = { transactions: 0, commits: 0, syncs: 0 };
   let alive = true;
   await new Promise<void>((resolve, reject) => {
     const failed = (error: unknown) => reject(error);
@@ -30,7 +31,6 @@ const startWorker = async (path: string, onExit: () => void, onStart?: (worker: 
   worker.on("message", (reply: Reply) => {
     const waiting = pending.get(reply.id);
     pending.delete(reply.id);
-    stats = reply.stats;
     if (reply.ok) waiting?.resolve(reply.value);
     else waiting?.reject(deserializeError(reply.error));
   });
@@ -52,8 +52,8 @@ const startWorker = async (path: string, onExit: () => void, onStart?: (worker: 
     });
   return {
     call,
-    get stats() {
-      return stats;
+    get stats(): StoreStats {
+      return readSharedStats(stats);
     },
     get alive() {
       return alive;

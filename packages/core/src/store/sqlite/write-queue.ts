@@ -1,4 +1,9 @@
 import type Database from "better-sqlite3";
+import {
+  emptyGroupCommitStats,
+  type GroupCommitStats,
+  recordGroupCommit,
+} from "../../metrics/bucket-counts.ts";
 
 export type WriteQueue = {
   /**
@@ -8,7 +13,7 @@ export type WriteQueue = {
   run<T>(work: () => T | Promise<T>): Promise<T>;
   /** Resolves when nothing is queued, uncommitted or waiting to be made durable. */
   drain(): Promise<void>;
-  readonly stats: { batches: number; calls: number; syncs: number };
+  readonly stats: { batches: number; calls: number; syncs: number; groupCommit: GroupCommitStats };
 };
 
 /**
@@ -18,6 +23,8 @@ export type WriteQueue = {
 export type WalSync = () => Promise<void>;
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+/** A committed batch: its callers, and when its COMMIT began (performance.now()). */
+type Batch = { waiters: Waiter[]; committing: number };
 
 const MAX_SYNCS = 3;
 
@@ -38,10 +45,10 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
   let pendingInBatch: Waiter[] = [];
   let commitScheduled = false;
   let inSavepoint = false;
-  /** Committed, waiting for a sync to start; and the syncs under way. */
-  let awaitingSync: Waiter[] = [];
+  /** Batches committed and waiting for a sync to start; and the syncs under way. */
+  let awaitingSync: Batch[] = [];
   const syncing = new Set<Promise<void>>();
-  const stats = { batches: 0, calls: 0, syncs: 0 };
+  const stats = { batches: 0, calls: 0, syncs: 0, groupCommit: emptyGroupCommitStats() };
   const sql = {
     begin: sqlite.prepare("BEGIN IMMEDIATE"),
     commit: sqlite.prepare("COMMIT"),
@@ -51,16 +58,22 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
     rollbackTo: sqlite.prepare("ROLLBACK TO call"),
   };
 
+  /** The batch is durable: its commit time counts up to here, fsync included. */
+  const durable = (batch: Batch) => {
+    recordGroupCommit(stats.groupCommit, batch.waiters.length, batch.committing);
+    for (const w of batch.waiters) w.resolve();
+  };
+
   const startSync = () => {
-    const waiters = awaitingSync;
+    const batches = awaitingSync;
     awaitingSync = [];
     const done = (async () => {
       try {
         await sync?.();
         stats.syncs++;
-        for (const w of waiters) w.resolve();
+        for (const batch of batches) durable(batch);
       } catch (error) {
-        for (const w of waiters) w.reject(error);
+        for (const batch of batches) for (const w of batch.waiters) w.reject(error);
       }
     })().finally(() => {
       syncing.delete(done);
@@ -69,12 +82,12 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
     syncing.add(done);
   };
 
-  const whenDurable = (waiters: Waiter[]) => {
+  const whenDurable = (batch: Batch) => {
     if (!sync) {
-      for (const w of waiters) w.resolve();
+      durable(batch);
       return;
     }
-    awaitingSync.push(...waiters);
+    awaitingSync.push(batch);
     if (syncing.size < MAX_SYNCS) startSync();
   };
 
@@ -91,6 +104,7 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
       for (const w of waiters) w.resolve();
       return;
     }
+    const committing = performance.now();
     try {
       sql.commit.run();
       stats.batches++;
@@ -99,7 +113,7 @@ export const createWriteQueue = (sqlite: Database.Database, sync?: WalSync): Wri
       for (const w of waiters) w.reject(error);
       return;
     }
-    whenDurable(waiters);
+    whenDurable({ waiters, committing });
   };
 
   const scheduleCommit = () => {

@@ -1,0 +1,66 @@
+import type { Metrics } from "@payreq/core";
+import { Counter, Histogram, type Registry } from "prom-client";
+import { CALL_SECONDS } from "./buckets.ts";
+
+/**
+ * Core's metrics port as Prometheus series. Every label value comes from core's own names: channels, the
+ * configured providers (outbox, sms, smtp; `platform` in upstream mode), upstream steps and results, outcomes.
+ */
+export const createCoreMetrics = (registry: Registry): Metrics => {
+  const registers = [registry];
+  const deliveries = new Counter({
+    name: "payreq_deliveries_total",
+    help: "Texts and emails handed to a provider, by channel, provider and result (SUCCESS: accepted)",
+    labelNames: ["channel", "provider", "result"] as const,
+    registers,
+  });
+  const upstreamAttempts = new Counter({
+    name: "payreq_upstream_requests_total",
+    help: "Attempts at calls to the payments platform by step and result (ok, refused, rejected, failed, timeout, circuit_open)",
+    labelNames: ["step", "result"] as const,
+    registers,
+  });
+  const upstreamDuration = new Histogram({
+    name: "payreq_upstream_request_duration_seconds",
+    help: "Time of each attempt at a call to the payments platform, by step",
+    labelNames: ["step"] as const,
+    buckets: CALL_SECONDS,
+    registers,
+  });
+  const upstreamRetries = new Counter({
+    name: "payreq_upstream_retries_total",
+    help: "Failed attempts at the payments platform that were tried again, by step",
+    labelNames: ["step"] as const,
+    registers,
+  });
+  const auditRows = new Counter({
+    name: "payreq_audit_rows_written_total",
+    help: "Audit rows committed, by the outcome they record",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const auditFailures = new Counter({
+    name: "payreq_audit_rows_failed_total",
+    help: "Audit rows that could not be written (the call was answered; its row is in the log line instead)",
+    registers,
+  });
+  return {
+    delivery(channel, provider, result) {
+      deliveries.inc({ channel, provider, result });
+    },
+    upstreamAttempt(step, result, seconds) {
+      upstreamAttempts.inc({ step, result });
+      if (result !== "circuit_open") upstreamDuration.observe({ step }, seconds);
+    },
+    upstreamRetry(step) {
+      upstreamRetries.inc({ step });
+    },
+    auditRow(outcome, writing) {
+      writing.then(
+        () => auditRows.inc({ outcome }),
+        () => auditFailures.inc(),
+      );
+      return writing;
+    },
+  };
+};
