@@ -9,6 +9,7 @@ import { type BenchStores, type StoreKind, startBenchStores } from "./bench-stor
 import { type LoadResult, runLoad } from "./load.ts";
 import { type Started, startProcess } from "./processes.ts";
 import { formatProfile, profileCall } from "./profile-call.ts";
+import { publishedBody, SEND_PATH } from "./published-call.ts";
 
 /**
  * `pnpm bench`: the bare Hono route and the real service on each store, one after the other, on this machine in
@@ -33,7 +34,6 @@ const kinds = values.stores.split(",") as StoreKind[];
 
 const BENCH_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SERVER_DIR = fileURLToPath(new URL("../../apps/server", import.meta.url));
-const PATH = "/payment/aggregator/v1/departments/de9a0000-0000-4000-8000-000000000001/payment-requests";
 
 /** The load after a warm-up, with the server process's CPU per request over the measured part. */
 const measure = async (
@@ -53,24 +53,6 @@ const measure = async (
     serverCpuMicrosPerRequest: (server.cpuMicros() - before) / Math.max(1, result.requests),
   };
 };
-
-const publishedBody = (customerUuid: string) => (n: number) =>
-  JSON.stringify({
-    amount: 125.5,
-    description: "Brake pads and rotors",
-    refundedAmount: 0,
-    paidDate: "2025-03-28T11:34:46.520Z",
-    fileName: "invoice.pdf",
-    paymentDeclines: "none",
-    invoiceAttributes: { vin: "1HGCM82633A004352" },
-    customerUuid,
-    attachInvoice: true,
-    esignInvoice: false,
-    sendAsText: true,
-    sendAsEmail: true,
-    orderNumber: `RO-BENCH-${n}`,
-    orderType: "RO",
-  });
 
 type ServiceResult = LoadResult & { store: StoreKind; metrics: boolean; auditRows: number };
 
@@ -99,7 +81,7 @@ const measureService = async (
   try {
     const result = await measure(
       service,
-      `${service.url}${PATH}`,
+      `${service.url}${SEND_PATH}`,
       { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` },
       publishedBody(demo.ids.customers.sunriseFull),
     );
@@ -136,12 +118,7 @@ const main = async () => {
     const bare = await startProcess(["--import", "tsx", "src/bare-server.ts"], {}, BENCH_DIR);
     let bareResult: LoadResult;
     try {
-      bareResult = await measure(
-        bare,
-        `${bare.url}${PATH}`,
-        {},
-        publishedBody("c0570000-0000-4000-8000-000000000001"),
-      );
+      bareResult = await measure(bare, `${bare.url}${SEND_PATH}`, {}, publishedBody());
     } finally {
       await bare.stop();
     }

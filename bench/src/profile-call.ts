@@ -23,6 +23,7 @@ import {
   toAuditColumns,
 } from "@payreq/core";
 import { parseJsonStrictly } from "@payreq/server/parse-json";
+import { DEMO_CUSTOMER, publishedBody } from "./published-call.ts";
 
 /**
  * One call of Send Payment Request, part by part, in CPU microseconds: each part run on its own many times in this
@@ -63,23 +64,7 @@ const measure = async (
   return rounds.sort((a, b) => a - b)[2] ?? 0;
 };
 
-const bodyText = (n: number) =>
-  JSON.stringify({
-    amount: 125.5,
-    description: "Brake pads and rotors",
-    refundedAmount: 0,
-    paidDate: "2025-03-28T11:34:46.520Z",
-    fileName: "invoice.pdf",
-    paymentDeclines: "none",
-    invoiceAttributes: { vin: "1HGCM82633A004352" },
-    customerUuid: "c0570000-0000-4000-8000-000000000001",
-    attachInvoice: true,
-    esignInvoice: false,
-    sendAsText: true,
-    sendAsEmail: true,
-    orderNumber: `RO-PROFILE-${n}`,
-    orderType: "RO",
-  });
+const bodyText = publishedBody(DEMO_CUSTOMER, "RO-PROFILE");
 
 export const profileCall = async () => {
   const dir = mkdtempSync(join(tmpdir(), "payreq-profile-"));

@@ -39,9 +39,7 @@ export const openConfiguredStore = (
   if (config.databaseUrl) return openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   if (config.databasePath !== ":memory:") mkdirSync(dirname(config.databasePath), { recursive: true });
   // The service writes SQLite on a worker thread, beside its HTTP work; a command writes on its own thread.
-  return openStore(config.databasePath, {
-    sqliteWorker: (options.serving ?? false) && process.env.PAYREQ_SQLITE_WORKER !== "0",
-  });
+  return openStore(config.databasePath, { sqliteWorker: options.serving ?? false });
 };
 
 /**
