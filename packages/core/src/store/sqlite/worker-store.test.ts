@@ -56,6 +56,22 @@ describe("SQLite with its writes on a worker thread", { timeout: 30_000 }, () =>
     ]);
   });
 
+  it("shows the worker's write counts and group-commit histograms on this thread, without asking the worker", async () => {
+    const t = await setup();
+    const before = t.store.stats;
+    await Promise.all(Array.from({ length: 10 }, () => t.send(sunriseBody())));
+    const after = t.store.stats;
+    // Each call: the prepare and record-call programs, at least one commit and sync shared with the others.
+    expect(after.transactions - before.transactions).toBeGreaterThanOrEqual(20);
+    expect(after.commits).toBeGreaterThan(before.commits);
+    expect(after.syncs ?? 0).toBeGreaterThan(before.syncs ?? 0);
+    const batches = after.groupCommit?.batchSizes;
+    expect(batches?.count).toBe(after.commits);
+    expect(batches?.sum).toBe(after.transactions);
+    expect(after.groupCommit?.commitSeconds.count).toBe(after.commits);
+    expect(after.groupCommit?.commitSeconds.sum).toBeGreaterThan(0);
+  });
+
   it("brings a step's refusal back as the catalog error, with the step that refused in the timeline", async () => {
     const t = await setup();
     const refused = await t.send(sunriseBody({ customerUuid: "nobody" }));

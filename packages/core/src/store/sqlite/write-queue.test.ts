@@ -86,8 +86,9 @@ describe("write queue (group commit)", () => {
     const answered: string[] = [];
     const first = writes.run(() => insert.run("a")).then(() => answered.push("a"));
     while (syncs.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    // Committed and visible, but not answered until its sync is done.
+    // Committed and visible, but not answered until its sync is done, nor timed as a group commit.
     expect(sqlite.prepare("select count(*) as n from t").get()).toEqual({ n: 1 });
+    expect(writes.stats.groupCommit.commitSeconds.count).toBe(0);
     const later = [writes.run(() => insert.run("b")), writes.run(() => insert.run("c"))].map((p, i) =>
       p.then(() => answered.push(["b", "c"][i] ?? "")),
     );
@@ -96,12 +97,14 @@ describe("write queue (group commit)", () => {
     syncs.shift()?.();
     await first;
     expect(answered).toEqual(["a"]);
+    expect(writes.stats.groupCommit.batchSizes).toMatchObject({ count: 1, sum: 1 });
     while (syncs.length === 0) await new Promise((resolve) => setImmediate(resolve));
     expect(syncs).toHaveLength(1);
     syncs.shift()?.();
     await Promise.all(later);
     expect(answered.sort()).toEqual(["a", "b", "c"]);
     expect(writes.stats.syncs).toBe(2);
+    expect(writes.stats.groupCommit.batchSizes).toMatchObject({ count: 2, sum: 3 });
   });
 
   it("fails the calls of a sync that fails, though their rows are committed", async () => {
