@@ -18,7 +18,8 @@ export type PostgresServer = {
   destroy(): void;
 };
 
-const freePort = () =>
+/** A port nothing listens on now, on loopback (for servers that must be told their port). */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
