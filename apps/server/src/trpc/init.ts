@@ -14,7 +14,7 @@ export type TrpcContext = {
 
 /**
  * What tRPC's root is declared with. The router's type, which the published client's declarations carry, then
- * names nothing of the server (core, drizzle, better-sqlite3); procedures get TrpcContext from serverProcedure.
+ * names nothing of the server (core, its store, their drivers); procedures get TrpcContext from serverProcedure.
  */
 type PublicContext = object;
 
