@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { type StoreKind, startBenchStores } from "./bench-stores.ts";
 import { COMPONENT_ORDER, profileByComponent } from "./cpu-profile.ts";
 import { runLoad } from "./load.ts";
 import { startProcess } from "./processes.ts";
@@ -11,16 +12,17 @@ import { publishedBody, SEND_PATH } from "./published-call.ts";
 
 /**
  * Where a loaded `payreq serve` spends its CPU, component by component, in µs per call: the service on a fresh
- * SQLite file with the demo data, under `node --cpu-prof` with 4 ms sampling (which leaves its throughput as it
+ * SQLite file (or, with `--store postgres`, a database on a PostgreSQL server of its own) with the demo data, under `node --cpu-prof` with 4 ms sampling (which leaves its throughput as it
  * is; 1 ms sampling slowed the two-thread service by a third), `pnpm bench`'s load, and only the samples inside
  * the measured window, every thread counted. `--server-dir` profiles another checkout's apps/server, e.g. an
  * older commit's, for a before/after table:
  *
- *   pnpm --filter @payreq/bench profile-serve [--server-dir /path/to/apps/server] [--duration 12]
+ *   pnpm --filter @payreq/bench profile-serve [--store postgres] [--server-dir /path/to/apps/server] [--duration 12]
  */
 const { values } = parseArgs({
   options: {
     "server-dir": { type: "string", default: fileURLToPath(new URL("../../apps/server", import.meta.url)) },
+    store: { type: "string", default: "sqlite" },
     connections: { type: "string", default: "50" },
     duration: { type: "string", default: "12" },
     warmup: { type: "string", default: "3" },
@@ -32,9 +34,13 @@ const connections = Number(values.connections);
 const micros = () => Number(process.hrtime.bigint() / 1000n);
 
 const main = async () => {
+  const kind = values.store as StoreKind;
+  const stores = await startBenchStores([kind]);
   const dir = mkdtempSync(join(tmpdir(), "payreq-profile-serve-"));
   try {
-    const env = { PAYREQ_DATABASE: join(dir, "payreq.db"), PORT: "0", PAYREQ_METRICS_PORT: "0" };
+    const { store, env: storeEnv } = await stores.open(kind, "profile_serve");
+    await store.close();
+    const env = { ...storeEnv, PORT: "0", PAYREQ_METRICS_PORT: "0" };
     const cli = ["--import", "tsx", "src/cli/main.ts"];
     const seeded = execFileSync(process.execPath, [...cli, "demo", "seed"], {
       cwd: serverDir,
@@ -64,7 +70,7 @@ const main = async () => {
     const { components, threads } = profileByComponent(dir, from, to);
     const perCall = (us: number) => (us / Math.max(1, result.requests)).toFixed(1).padStart(7);
     console.log(
-      `payreq serve (${serverDir}), ${connections} connections, ${values.duration}s: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, ${result.requests} calls, non-2xx ${result.non2xx}`,
+      `payreq serve (${serverDir}, ${kind}), ${connections} connections, ${values.duration}s: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, ${result.requests} calls, non-2xx ${result.non2xx}`,
     );
     for (const thread of threads) {
       const busy = thread.busyMicros / (thread.busyMicros + thread.idleMicros);
@@ -82,6 +88,7 @@ const main = async () => {
     console.log(`${"total".padEnd(56)} ${perCall(total)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    stores.close();
   }
 };
 

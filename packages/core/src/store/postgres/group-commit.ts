@@ -30,16 +30,15 @@ export const createGroupCommit = (options: {
     try {
       client = await options.connect();
       const sql = options.sqlOf(client);
-      await client.query("begin");
-      for (const pending of batch) {
-        await client.query("savepoint call");
+      // One round trip between calls: the previous call's savepoint released and the next one's taken together
+      // (COMMIT releases the last).
+      await client.query("begin; savepoint call");
+      for (const [i, pending] of batch.entries()) {
+        if (i > 0) await client.query("release savepoint call; savepoint call");
         try {
-          const value = await pending.work(sql);
-          await client.query("release savepoint call");
-          settled.push({ pending, ok: true, value });
+          settled.push({ pending, ok: true, value: await pending.work(sql) });
         } catch (error) {
           await client.query("rollback to savepoint call");
-          await client.query("release savepoint call");
           settled.push({ pending, ok: false, value: error });
         }
       }
