@@ -2,14 +2,18 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { type CallMeta, isStoreUnavailable, recordCall, type Transport } from "@payreq/core";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { resolveClientAddress, type TrustedProxies } from "./client-address.ts";
 import type { AppDeps, AppEnv, CallState } from "./env.ts";
 
-const clientAddress = (c: Context): string | undefined => {
+/** The socket's peer, or the client a trusted proxy forwarded for: what the audit row shows and throttling counts. */
+const clientAddress = (c: Context, trusted: TrustedProxies | undefined): string | undefined => {
+  let peer: string | undefined;
   try {
-    return getConnInfo(c).remote.address;
+    peer = getConnInfo(c).remote.address;
   } catch {
     return undefined;
   }
+  return resolveClientAddress(peer, c.req.header("x-forwarded-for"), trusted);
 };
 
 /** The envelope of a refusal, whether REST wrote it or tRPC wrapped it in its error shape. */
@@ -27,14 +31,18 @@ const envelopeFromResponse = async (res: Response): Promise<Record<string, unkno
  * Every API call gets one audit row. Calls that reach core are written there (with the steps); anything
  * refused before (401, 413, 415, malformed JSON, unknown routes) is written here from the response.
  */
-export const auditCalls = ({ core }: AppDeps, transport: Transport, operation: (c: Context) => string) =>
+export const auditCalls = (
+  { core, trustedProxies }: AppDeps,
+  transport: Transport,
+  operation: (c: Context) => string,
+) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const meta: CallMeta = {
       requestId: c.get("requestId"),
       transport,
       operation: operation(c),
       receivedAt: core.clock.now(),
-      clientAddress: clientAddress(c),
+      clientAddress: clientAddress(c, trustedProxies),
     };
     const call: CallState = { meta, audited: false, departmentUuid: c.req.param("departmentUuid") };
     c.set("call", call);

@@ -1,4 +1,5 @@
 import { ERRORS } from "@payreq/contracts";
+import { DEFAULT_SCRYPT } from "@payreq/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { basic, createTestApp } from "../../test/harness.ts";
 import { requestFrom } from "../../test/loopback-request.ts";
@@ -12,9 +13,12 @@ describe("nobody can lock a dealer out", () => {
   let server: RunningServer | undefined;
   afterEach(() => server?.shutdown(100));
 
-  const setup = async () => {
-    const t = await createTestApp();
-    server = await startServer(t, { host: "127.0.0.1", port: 0 });
+  const setup = async (
+    options: Parameters<typeof createTestApp>[0] = {},
+    serverOptions: { trustedProxies?: string[] } = {},
+  ) => {
+    const t = await createTestApp(options);
+    server = await startServer(t, { host: "127.0.0.1", port: 0, ...serverOptions });
     const url = `${server.url}${t.sendPath()}`;
     const send = (address: string, auth: string) =>
       requestFrom(url, address, {
@@ -22,8 +26,22 @@ describe("nobody can lock a dealer out", () => {
         headers: { "Content-Type": "application/json", Authorization: auth },
         body: JSON.stringify(t.body()),
       });
-    return { t, send };
+    const harborUrl = `${server.url}${t.sendPath(t.demo.ids.departments.harbor)}`;
+    const sendHarbor = (address: string, auth: string, headers: Record<string, string> = {}) =>
+      requestFrom(harborUrl, address, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: auth, ...headers },
+        body: JSON.stringify({ ...t.body(), customerUuid: t.demo.ids.customers.harborFull }),
+      });
+    return { t, send, sendHarbor, server };
   };
+
+  /** Polls until `condition` holds; the test's own timeout bounds it. */
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+
+  const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 
   const inBatches = async <T>(items: T[], size: number, work: (item: T) => Promise<number>) => {
     const statuses: number[] = [];
@@ -89,5 +107,105 @@ describe("nobody can lock a dealer out", () => {
       basic("sunrise-sender", t.demo.credentials.sunriseSender.password),
     );
     expect(owner.status).toBe(200);
+  });
+  // Production's hash cost, so that a queue of hashes would still be full when the owner comes (the made-up
+  // usernames of a flood must cost no hash at all); a cheaper one where every guess is hashed.
+  const LIGHTER_SCRYPT = { N: 2 ** 13, r: 8, p: 1 };
+
+  /** 60 parallel wrong guesses from 60 addresses; resolves once the server has taken every one of them. */
+  const flood = async (
+    t: Awaited<ReturnType<typeof setup>>,
+    credential: (i: number) => string,
+  ): Promise<{ statuses: Promise<number[]> }> => {
+    const answered: number[] = [];
+    const statuses = Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        t.sendHarbor(`127.0.2.${10 + i}`, credential(i)).then((res) => {
+          answered.push(res.status);
+          return res.status;
+        }),
+      ),
+    );
+    await until(() => answered.length + t.server.openConnections >= 60);
+    return { statuses };
+  };
+
+  it("answers the owner from a clean address while 60 addresses flood made-up usernames, and hashes none of them", async () => {
+    const t = await setup({ scrypt: DEFAULT_SCRYPT });
+    const { statuses } = await flood(t, (i) => basic(`made-up-${i}`, `guess-${i}`));
+    const owner = await t.sendHarbor(
+      "127.0.3.1",
+      basic("harbor-sender", t.t.demo.credentials.harborSender.password),
+    );
+    expect(owner.status).toBe(200);
+    expect(await statuses).toEqual(Array.from({ length: 60 }, () => 401));
+    expect(t.server.core.authenticator.stats.hashes).toBe(1);
+  }, 15_000);
+
+  it("answers the owner from a clean address while 60 addresses flood wrong passwords for its username", async () => {
+    const t = await setup({ scrypt: LIGHTER_SCRYPT });
+    const { statuses } = await flood(t, (i) => basic("harbor-sender", `guess-${i}`));
+    const owner = await t.sendHarbor(
+      "127.0.3.1",
+      basic("harbor-sender", t.t.demo.credentials.harborSender.password),
+    );
+    expect(owner.status).toBe(200);
+    const answers = await statuses;
+    expect(countOf(answers, 401)).toBe(60);
+    expect(answers).not.toContain(503);
+  }, 15_000);
+
+  it("hashes at most 10 of 30 parallel wrong passwords for one username from one address, and refuses the rest", async () => {
+    const t = await setup();
+    const statuses = (
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => t.sendHarbor("127.0.4.1", basic("harbor-sender", `guess-${i}`))),
+      )
+    ).map((res) => res.status);
+    expect(countOf(statuses, 401)).toBeGreaterThan(0);
+    expect(countOf(statuses, 401)).toBeLessThanOrEqual(10);
+    expect(countOf(statuses, 429)).toBe(30 - countOf(statuses, 401));
+    expect(t.server.core.authenticator.stats.hashes).toBeLessThanOrEqual(10);
+    const owner = await t.sendHarbor(
+      "127.0.4.2",
+      basic("harbor-sender", t.t.demo.credentials.harborSender.password),
+    );
+    expect(owner.status).toBe(200);
+  });
+
+  it("answers at most 30 of 50 parallel guesses at different usernames from one address, and refuses the rest", async () => {
+    const t = await setup();
+    const statuses = (
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => t.sendHarbor("127.0.4.3", basic(`made-up-${i}`, "guess"))),
+      )
+    ).map((res) => res.status);
+    expect(countOf(statuses, 401)).toBeGreaterThan(0);
+    expect(countOf(statuses, 401)).toBeLessThanOrEqual(30);
+    expect(countOf(statuses, 429)).toBe(50 - countOf(statuses, 401));
+  });
+
+  it("counts each client behind a trusted proxy apart, and believes X-Forwarded-For from nobody else", async () => {
+    const t = await setup({ authentication: { failuresPerAddress: 5 } }, { trustedProxies: ["127.0.5.1"] });
+    const { password } = t.t.demo.credentials.harborSender;
+    const viaProxy = (auth: string, forwardedFor: string) =>
+      t.sendHarbor("127.0.5.1", auth, { "X-Forwarded-For": forwardedFor });
+    const stranger: number[] = [];
+    for (let i = 0; i < 6; i++)
+      stranger.push((await viaProxy(basic(`made-up-${i}`, "guess"), "198.51.100.7")).status);
+    expect(stranger).toEqual([401, 401, 401, 401, 401, 429]);
+    // The stranger cannot take another client's address by writing it in the header itself.
+    expect((await viaProxy(basic("harbor-sender", password), "198.51.100.8, 198.51.100.7")).status).toBe(429);
+    expect((await viaProxy(basic("harbor-sender", password), "6.6.6.6, 198.51.100.8")).status).toBe(200);
+
+    // A peer that is not a trusted proxy is counted by its own address, whatever it sends.
+    const direct: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await t.sendHarbor("127.0.5.2", basic(`made-up-${i}`, "guess"), {
+        "X-Forwarded-For": `198.51.100.${50 + i}`,
+      });
+      direct.push(res.status);
+    }
+    expect(direct).toEqual([401, 401, 401, 401, 401, 429]);
   });
 });

@@ -4,11 +4,12 @@ import type { Clock } from "../ids.ts";
 import type { Store } from "../store/sql.ts";
 import { TEST_SCRYPT } from "../testing.ts";
 import {
+  type AuthenticationResult,
   type AuthenticatorOptions,
   createAuthenticator,
   DEFAULT_AUTHENTICATOR_OPTIONS,
 } from "./authenticator.ts";
-import { createCredentialStore } from "./credential-store.ts";
+import { type CredentialStore, createCredentialStore } from "./credential-store.ts";
 
 const setupOn = async (kind: TestStoreKind, options: Partial<AuthenticatorOptions> = {}, given?: Store) => {
   let now = Date.parse("2026-11-24T10:00:00Z");
@@ -211,49 +212,224 @@ describe.each(TEST_STORES)("on %s", (kind) => {
     });
   });
 
-  describe("capped hashing", () => {
-    it("refuses verifications beyond the queue as busy, while cached callers go through", async () => {
-      const { database, store, clock } = await setup();
-      // Hashes for the flood wait at a gate, so the one slot and the two places in the queue stay taken.
-      let open = () => {};
-      const gate = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      const gated = {
-        ...store,
-        verify: async (username: string, password: string) => {
-          if (username.startsWith("flood-")) await gate;
-          return store.verify(username, password);
-        },
-      };
-      const auth = createAuthenticator(database, gated, clock, {
-        ...DEFAULT_AUTHENTICATOR_OPTIONS,
-        maxConcurrentHashes: 1,
-        maxQueuedHashes: 2,
-      });
-      await auth.authenticate("dms-sync", "correct horse battery");
-      const settled: unknown[] = [];
-      const flood = Array.from({ length: 8 }, (_, i) =>
-        auth.authenticate(`flood-${i}`, "bad password").then((r) => {
+  /** The authenticator over a store whose hashes wait until `open()`; `started` lists each hash's password. */
+  const gatedSetup = async (options: Partial<AuthenticatorOptions> = {}) => {
+    const base = await setup(options);
+    const started: string[] = [];
+    const held: (() => void)[] = [];
+    let open = false;
+    const gated: CredentialStore = {
+      ...base.store,
+      checkPassword: async (user, password) => {
+        started.push(password);
+        if (!open) await new Promise<void>((resolve) => held.push(resolve));
+        return base.store.checkPassword(user, password);
+      },
+    };
+    const auth = createAuthenticator(base.database, gated, base.clock, {
+      ...DEFAULT_AUTHENTICATOR_OPTIONS,
+      ...options,
+    });
+    return {
+      ...base,
+      auth,
+      started,
+      held: () => held.length,
+      open: () => {
+        open = true;
+        for (const release of held.splice(0)) release();
+      },
+      shut: () => {
+        open = false;
+      },
+    };
+  };
+
+  /** Polls until `condition` holds; the test's own timeout bounds it. */
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+
+  const errorsOf = (results: AuthenticationResult[]) =>
+    results
+      .map((r) => (r.ok ? "ok" : r.error))
+      .reduce<Record<string, number>>((counts, error) => {
+        counts[error] = (counts[error] ?? 0) + 1;
+        return counts;
+      }, {});
+
+  describe("fair hashing", () => {
+    it("answers the owner from a clean address while 60 addresses flood made-up usernames, without hashing them", async () => {
+      const { auth } = await setup();
+      const flood = Array.from({ length: 60 }, (_, i) =>
+        auth.authenticate(`made-up-${i}`, "whatever password", `203.0.113.${i}`),
+      );
+      const owner = await auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1");
+      expect(owner.ok).toBe(true);
+      expect(errorsOf(await Promise.all(flood))).toEqual({ WRONG_CREDENTIAL: 60 });
+      expect(auth.stats.hashes).toBe(1);
+      expect(auth.stats.simulated).toBe(60);
+    });
+
+    it("gives every address one hash before any gets a second, so the owner waits one hash per address", async () => {
+      const t = await gatedSetup({ maxConcurrentHashes: 1, usernameCeiling: 100 });
+      const flood = [0, 1, 2, 3, 4].flatMap((a) =>
+        [0, 1, 2, 3, 4].map((i) => t.auth.authenticate("dms-sync", `guess-${a}-${i}`, `203.0.113.${a}`)),
+      );
+      // One hash runs; the first turns of the four other addresses wait for the slot, the rest behind their own.
+      await until(() => t.auth.queue.pending === 25 && t.auth.queue.waiting === 4);
+      const owner = t.auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1");
+      await until(() => t.auth.queue.waiting === 5);
+      t.open();
+      expect((await owner).ok).toBe(true);
+      expect(t.started.indexOf("correct horse battery")).toBe(5);
+      expect(errorsOf(await Promise.all(flood))).toEqual({ WRONG_CREDENTIAL: 25 });
+    });
+
+    it("puts addresses that have failed behind one that has not", async () => {
+      const t = await gatedSetup({ maxConcurrentHashes: 1 });
+      for (const a of [1, 2, 3, 4]) await t.auth.authenticate("made-up", "wrong", `203.0.113.${a}`);
+      const first = t.auth.authenticate("dms-sync", "guess-0", "203.0.113.0");
+      await until(() => t.held() === 1);
+      const suspects = [1, 2, 3, 4].map((a) =>
+        t.auth.authenticate("dms-sync", `guess-${a}`, `203.0.113.${a}`),
+      );
+      await until(() => t.auth.queue.waiting === 4);
+      const owner = t.auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1");
+      await until(() => t.auth.queue.waiting === 5);
+      t.open();
+      expect((await owner).ok).toBe(true);
+      expect(t.started.indexOf("correct horse battery")).toBe(1);
+      expect(errorsOf(await Promise.all([first, ...suspects]))).toEqual({ WRONG_CREDENTIAL: 5 });
+    });
+
+    it("holds a parallel burst of wrong passwords from one address to the per-username limit", async () => {
+      const { auth } = await setup({ maxVerificationsPerAddress: 100 });
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => auth.authenticate("dms-sync", `guess-${i}`, "203.0.113.9")),
+      );
+      expect(errorsOf(results)).toEqual({ WRONG_CREDENTIAL: 10, TOO_MANY_ATTEMPTS: 20 });
+      expect(auth.stats.hashes).toBe(10);
+    });
+
+    it("holds a parallel burst of usernames from one address to the per-address limit", async () => {
+      const { auth } = await setup({ maxVerificationsPerAddress: 100 });
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => auth.authenticate(`user-${i}`, "password", "203.0.113.9")),
+      );
+      expect(errorsOf(results)).toEqual({ WRONG_CREDENTIAL: 30, TOO_MANY_ATTEMPTS: 20 });
+    });
+
+    it("refuses an address's attempts beyond its queue at once, and counts them against that address", async () => {
+      const t = await gatedSetup({ maxVerificationsPerAddress: 8, failuresPerAddress: 12 });
+      const settled: AuthenticationResult[] = [];
+      const burst = Array.from({ length: 12 }, (_, i) =>
+        t.auth.authenticate("dms-sync", `guess-${i}`, "203.0.113.9").then((r) => {
           settled.push(r);
           return r;
         }),
       );
-      // The five beyond the queue are answered at once, while the gate is still shut.
-      while (settled.length < 5) await new Promise((resolve) => setImmediate(resolve));
-      expect(settled.every((r) => (r as { error?: string }).error === "SERVICE_BUSY")).toBe(true);
-      const good = await auth.authenticate("dms-sync", "correct horse battery");
-      expect(good.ok).toBe(true);
-      open();
-      const results = await Promise.all(flood);
-      expect(results.filter((r) => !r.ok && r.error === "SERVICE_BUSY")).toHaveLength(5);
-      expect(results.filter((r) => !r.ok && r.error === "WRONG_CREDENTIAL")).toHaveLength(3);
+      await until(() => settled.length === 4);
+      expect(settled).toEqual(
+        Array.from({ length: 4 }, () => ({ ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: 1 })),
+      );
+      expect(t.held()).toBe(1);
+      t.open();
+      expect(errorsOf(await Promise.all(burst))).toEqual({ WRONG_CREDENTIAL: 8, TOO_MANY_ATTEMPTS: 4 });
+      expect(await t.auth.authenticate("dms-sync", "correct horse battery", "203.0.113.9")).toMatchObject({
+        error: "TOO_MANY_ATTEMPTS",
+      });
+      expect(await t.auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).toMatchObject({
+        ok: true,
+      });
+    });
+
+    it("never hands a refusal earned by one address to a caller from another with the same credential", async () => {
+      const t = await gatedSetup({ maxVerificationsPerAddress: 2 });
+      const held = [1, 2].map((i) => t.auth.authenticate("dms-sync", `guess-${i}`, "203.0.113.9"));
+      await until(() => t.auth.queue.pending === 2);
+      const fromFull = t.auth.authenticate("dms-sync", "correct horse battery", "203.0.113.9");
+      const fromClean = t.auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1");
+      expect(await fromFull).toMatchObject({ error: "TOO_MANY_ATTEMPTS" });
+      t.open();
+      expect(await fromClean).toMatchObject({ ok: true });
+      expect(errorsOf(await Promise.all(held))).toEqual({ WRONG_CREDENTIAL: 2 });
+    });
+
+    it("refuses as busy past the memory bound, while cached callers go through", async () => {
+      const t = await gatedSetup({ maxPendingVerifications: 2 });
+      t.open();
+      await t.auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1");
+      t.shut();
+      const held = [1, 2].map((a) => t.auth.authenticate("dms-sync", `guess-${a}`, `203.0.113.${a}`));
+      await until(() => t.auth.queue.pending === 2);
+      expect(await t.auth.authenticate("dms-sync", "guess-3", "203.0.113.3")).toEqual({
+        ok: false,
+        error: "SERVICE_BUSY",
+        retryAfterSeconds: 1,
+      });
+      expect((await t.auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).ok).toBe(true);
+      expect(t.auth.stats.cacheHits).toBe(1);
+      t.open();
+      expect(errorsOf(await Promise.all(held))).toEqual({ WRONG_CREDENTIAL: 2 });
+    });
+
+    it("refuses as busy a verification that waited longer than the bound", async () => {
+      const t = await gatedSetup({ maxConcurrentHashes: 1, maxHashWaitMs: 100 });
+      const first = t.auth.authenticate("dms-sync", "guess-1", "203.0.113.1");
+      await until(() => t.held() === 1);
+      const started = performance.now();
+      expect(await t.auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).toMatchObject({
+        error: "SERVICE_BUSY",
+      });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+      expect(t.auth.queue.waiting).toBe(0);
+      t.open();
+      expect(await first).toMatchObject({ error: "WRONG_CREDENTIAL" });
+      expect((await t.auth.authenticate("dms-sync", "correct horse battery", "198.51.100.1")).ok).toBe(true);
+    });
+
+    it("keeps an unknown username about as slow as a hash, before and after a real one was timed", async () => {
+      const base = await setup();
+      const slow: CredentialStore = {
+        ...base.store,
+        hashCostMs: async () => 60,
+        checkPassword: async (user, password) => {
+          // Stands in for a costly scrypt: the wait is what the unknown username must match.
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          return base.store.checkPassword(user, password);
+        },
+      };
+      const auth = createAuthenticator(base.database, slow, base.clock, DEFAULT_AUTHENTICATOR_OPTIONS);
+      const timed = async (username: string) => {
+        const started = performance.now();
+        expect(await auth.authenticate(username, "wrong password", "203.0.113.9")).toMatchObject({
+          error: "WRONG_CREDENTIAL",
+        });
+        return performance.now() - started;
+      };
+      expect(await timed("nobody")).toBeGreaterThanOrEqual(55);
+      expect(await timed("dms-sync")).toBeGreaterThanOrEqual(55);
+      expect(await timed("nobody-else")).toBeGreaterThanOrEqual(55);
+      expect(auth.stats).toMatchObject({ hashes: 1, simulated: 2 });
+    });
+
+    it("counts the IPv6 addresses of one /64 as one address", async () => {
+      const { auth } = await setup({ failuresPerAddress: 3 });
+      for (const address of ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:ffff:ffff:ffff"])
+        await auth.authenticate(`user-${address}`, "password", address);
+      expect(await auth.authenticate("dms-sync", "correct horse battery", "2001:db8:1:2::99")).toMatchObject({
+        error: "TOO_MANY_ATTEMPTS",
+      });
+      expect(await auth.authenticate("dms-sync", "correct horse battery", "2001:db8:1:3::1")).toMatchObject({
+        ok: true,
+      });
     });
   });
 
   describe("concurrent verifications", () => {
     it("shares one hash among concurrent calls with the same credential", async () => {
-      const { auth } = await setup({ maxConcurrentHashes: 1, maxQueuedHashes: 0 });
+      const { auth } = await setup({ maxConcurrentHashes: 1, maxVerificationsPerAddress: 1 });
       const results = await Promise.all(
         Array.from({ length: 50 }, () => auth.authenticate("dms-sync", "correct horse battery")),
       );

@@ -5,9 +5,11 @@ import { programRunner } from "../store/program.ts";
 import type { Store } from "../store/sql.ts";
 import type { CredentialStore } from "./credential-store.ts";
 import { createFailureCounters } from "./failure-counters.ts";
-import { createLoginThrottle, type ThrottleLimits } from "./login-throttle.ts";
+import { createHashScheduler, type WithHashSlot } from "./hash-scheduler.ts";
+import { createHashTiming } from "./hash-timing.ts";
+import { createLoginThrottle, type ThrottleDecision, type ThrottleLimits } from "./login-throttle.ts";
 import type { Principal } from "./principal.ts";
-import { createSemaphore } from "./semaphore.ts";
+import { throttleAddress } from "./throttle-address.ts";
 
 export type AuthenticatorOptions = ThrottleLimits & {
   /** How long a verified credential is trusted without hashing again. */
@@ -15,8 +17,12 @@ export type AuthenticatorOptions = ThrottleLimits & {
   cacheMaxEntries: number;
   /** Password hashes computed at once (each scrypt takes 16 MiB and a libuv thread). */
   maxConcurrentHashes: number;
-  /** Verifications allowed to wait for a hash slot; beyond that the call is refused as busy. */
-  maxQueuedHashes: number;
+  /** Verifications one client address may have under way; more are refused (429) and count as its failures. */
+  maxVerificationsPerAddress: number;
+  /** Verifications under way from all addresses, a bound on memory; more are refused as busy (503). */
+  maxPendingVerifications: number;
+  /** The longest a verification waits for its address's turn and a hash slot; then it is refused as busy (503). */
+  maxHashWaitMs: number;
   failureWindowMs: number;
 };
 
@@ -24,7 +30,9 @@ export const DEFAULT_AUTHENTICATOR_OPTIONS: AuthenticatorOptions = {
   cacheTtlMs: 5 * 60_000,
   cacheMaxEntries: 10_000,
   maxConcurrentHashes: 2,
-  maxQueuedHashes: 32,
+  maxVerificationsPerAddress: 8,
+  maxPendingVerifications: 1024,
+  maxHashWaitMs: 10_000,
   failuresPerAddress: 30,
   failuresPerUsernameAtAddress: 10,
   usernameCeiling: 20,
@@ -44,10 +52,13 @@ type CacheEntry = { principal: Principal; expiresAt: number };
  * - a verified credential is cached under an HMAC of username and password (keyed per process, so the cache
  *   never holds anything a password could be read from), and each hit is checked against the user's
  *   auth_version, which triggers raise on any change of password, status or grants, from any process;
- * - failed attempts are throttled per client address and per username at an address, in the database so that
- *   every process counts them (see login-throttle.ts); the throttle is asked before the cache, so an address
- *   refused for its failures is refused even with a password that was verified elsewhere;
- * - the number of scrypt hashes at once is capped, and so is the queue for them.
+ * - failed attempts are throttled per client address (an IPv6 one by its /64) and per username at an address, in
+ *   the database so that every process counts them (see login-throttle.ts); the throttle is asked before the
+ *   cache, so an address refused for its failures is refused even with a password that was verified elsewhere;
+ * - hashes are scheduled fairly by address (see hash-scheduler.ts): one verification per address at a time, and
+ *   each is decided again in its turn, so a parallel burst from one address meets the same limits as a sequence;
+ *   a caller from a clean address waits for at most one hash per other address, never behind a whole flood;
+ * - an unknown username costs no hash: it waits its turn, then as long as a real hash has been taking.
  */
 export const createAuthenticator = (
   store: Store,
@@ -57,10 +68,26 @@ export const createAuthenticator = (
 ) => {
   const secret = randomBytes(32);
   const cache = new Map<string, CacheEntry>();
-  const hashes = createSemaphore(options.maxConcurrentHashes, options.maxQueuedHashes);
+  const scheduler = createHashScheduler({
+    concurrency: options.maxConcurrentHashes,
+    perAddress: options.maxVerificationsPerAddress,
+    maxPending: options.maxPendingVerifications,
+    maxWaitMs: options.maxHashWaitMs,
+  });
+  const timing = createHashTiming(credentials.hashCostMs);
   const run = programRunner(store, clock, createUuidV7Generator(clock));
   const throttle = createLoginThrottle(createFailureCounters(store, run, options.failureWindowMs), options);
-  const stats = { cacheHits: 0, hashes: 0, refusedBusy: 0, throttled: 0, slowed: 0 };
+  const stats = {
+    cacheHits: 0,
+    hashes: 0,
+    /** Unknown usernames answered after a wait as long as a hash, without computing one. */
+    simulated: 0,
+    refusedBusy: 0,
+    /** Attempts refused because their address already had the most verifications under way. */
+    refusedExcess: 0,
+    throttled: 0,
+    slowed: 0,
+  };
 
   const cacheKey = (username: string, password: string) =>
     createHmac("sha256", secret).update(username).update("\0").update(password).digest("base64url");
@@ -84,27 +111,39 @@ export const createAuthenticator = (
     cache.set(key, { principal, expiresAt: now + options.cacheTtlMs });
   };
 
-  const verify = async (
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** One turn of an address: decided again, now that its earlier attempts are counted, then hashed or waited out. */
+  const check = async (
     key: string,
     username: string,
     password: string,
     address: string,
-    delayMs: number,
+    withSlot: WithHashSlot,
   ): Promise<AuthenticationResult> => {
-    if (delayMs > 0) {
-      stats.slowed++;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const decision = await throttle.decide(username, address, clock.now());
+    if (decision.kind === "refuse") {
+      stats.throttled++;
+      return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: decision.retryAfterSeconds };
     }
-    if (!(await hashes.acquire())) {
-      stats.refusedBusy++;
-      return { ok: false, error: "SERVICE_BUSY", retryAfterSeconds: 1 };
-    }
-    let principal: Principal | null;
-    try {
-      stats.hashes++;
-      principal = await credentials.verify(username, password);
-    } finally {
-      hashes.release();
+    const user = await credentials.findForLogin(username);
+    const priority = decision.suspect ? "suspect" : "clean";
+    let principal: Principal | null = null;
+    if (user) {
+      principal = await withSlot(priority, async () => {
+        stats.hashes++;
+        const started = performance.now();
+        try {
+          return await credentials.checkPassword(user, password);
+        } finally {
+          timing.record(performance.now() - started);
+        }
+      });
+    } else {
+      // It waits for a slot like a real check, so its answer takes as long under load, then leaves it to others.
+      await withSlot(priority, async () => {});
+      stats.simulated++;
+      await sleep(await timing.sample());
     }
     const after = clock.now();
     if (!principal) {
@@ -116,11 +155,40 @@ export const createAuthenticator = (
     return { ok: true, principal };
   };
 
-  /** Verifications of one credential under way: concurrent callers with the same credential share one hash. */
+  const verify = async (
+    key: string,
+    username: string,
+    password: string,
+    address: string,
+    decision: Extract<ThrottleDecision, { kind: "allow" }>,
+  ): Promise<AuthenticationResult> => {
+    if (decision.delayMs > 0) {
+      stats.slowed++;
+      await sleep(decision.delayMs);
+    }
+    const scheduled = await scheduler.run(address, (withSlot) =>
+      check(key, username, password, address, withSlot),
+    );
+    if (scheduled.kind === "done") return scheduled.value;
+    if (scheduled.kind === "excess") {
+      stats.refusedExcess++;
+      await throttle.refusedExcess(address, clock.now());
+      return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: 1 };
+    }
+    stats.refusedBusy++;
+    return { ok: false, error: "SERVICE_BUSY", retryAfterSeconds: 1 };
+  };
+
+  /**
+   * Verifications of one credential from one address under way: concurrent callers share one hash. Per address, so
+   * that a refusal earned by one address (its failures, its excess) is never handed to a caller from another.
+   */
   const inFlight = new Map<string, Promise<AuthenticationResult>>();
 
   return {
     stats,
+    /** The hash queue now: verifications under way, hashes running, turns waiting for a slot. */
+    queue: scheduler as Pick<typeof scheduler, "pending" | "running" | "waiting">,
     /** Expired failure counts, for the periodic clean-up. */
     pruneFailures: () => throttle.prune(clock.now()),
     async authenticate(
@@ -128,8 +196,9 @@ export const createAuthenticator = (
       password: string,
       clientAddress = "unknown",
     ): Promise<AuthenticationResult> {
+      const address = throttleAddress(clientAddress);
       const now = clock.now();
-      const decision = await throttle.decide(username, clientAddress, now);
+      const decision = await throttle.decide(username, address, now);
       if (decision.kind === "refuse") {
         stats.throttled++;
         return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: decision.retryAfterSeconds };
@@ -140,14 +209,15 @@ export const createAuthenticator = (
         stats.cacheHits++;
         return { ok: true, principal: cached };
       }
-      const pending = inFlight.get(key);
+      const sharedKey = `${key}\0${address}`;
+      const pending = inFlight.get(sharedKey);
       if (pending) return pending;
-      const verification = verify(key, username, password, clientAddress, decision.delayMs);
-      inFlight.set(key, verification);
+      const verification = verify(key, username, password, address, decision);
+      inFlight.set(sharedKey, verification);
       try {
         return await verification;
       } finally {
-        inFlight.delete(key);
+        inFlight.delete(sharedKey);
       }
     },
   };

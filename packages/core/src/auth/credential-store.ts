@@ -12,7 +12,8 @@ export class CredentialError extends Error {}
 
 export type CredentialStore = ReturnType<typeof createCredentialStore>;
 
-type UserRow = {
+/** What a login is checked against: the user's row, hash included. */
+export type LoginUser = {
   id: number;
   username: string;
   passwordHash: string;
@@ -31,11 +32,16 @@ export const createCredentialStore = (
   options: { scrypt?: ScryptParams } = {},
 ) => {
   const params = options.scrypt ?? DEFAULT_SCRYPT;
-  // Unknown users are checked against this hash, so they cost the same work as a wrong password.
-  const dummyHash = hashPassword("payreq-dummy-password", params);
+  // Unknown users are checked against this hash, so they cost the same work as a wrong password; how long making it
+  // took is the authenticator's first estimate of a hash's cost.
+  const dummy = (async () => {
+    const started = performance.now();
+    const hash = await hashPassword("payreq-dummy-password", params);
+    return { hash, ms: performance.now() - started };
+  })();
 
   const findUser = (sql: Sql, username: string) =>
-    sql.get<UserRow>(`select ${USER_COLUMNS} from api_users where username = ?`, [username]);
+    sql.get<LoginUser>(`select ${USER_COLUMNS} from api_users where username = ?`, [username]);
 
   const requireUser = async (sql: Sql, username: string) => {
     const user = await findUser(sql, username);
@@ -49,6 +55,18 @@ export const createCredentialStore = (
        order by scope, department_uuid`,
       [userId],
     );
+
+  /** The principal when the password matches and the user is enabled, else null; disabled costs the same hash. */
+  const checkPassword = async (user: LoginUser, password: string): Promise<Principal | null> => {
+    const ok = await verifyPassword(password, user.passwordHash);
+    if (!ok || user.disabled === 1) return null;
+    return {
+      userId: user.id,
+      username: user.username,
+      grants: await grantsOf(store.sql, user.id),
+      authVersion: user.authVersion,
+    };
+  };
 
   return {
     async add(username: string, password: string): Promise<void> {
@@ -122,7 +140,7 @@ export const createCredentialStore = (
       }),
 
     async list(): Promise<CredentialSummary[]> {
-      const users = await store.sql.all<UserRow>(`select ${USER_COLUMNS} from api_users order by username`);
+      const users = await store.sql.all<LoginUser>(`select ${USER_COLUMNS} from api_users order by username`);
       return Promise.all(
         users.map(async (user) => ({
           username: user.username,
@@ -136,15 +154,18 @@ export const createCredentialStore = (
     /** The principal for a username and password, or null. Unknown, disabled and wrong cost the same hash. */
     async verify(username: string, password: string): Promise<Principal | null> {
       const user = await findUser(store.sql, username);
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-      if (!user || !ok || user.disabled === 1) return null;
-      return {
-        userId: user.id,
-        username: user.username,
-        grants: await grantsOf(store.sql, user.id),
-        authVersion: user.authVersion,
-      };
+      if (user) return checkPassword(user, password);
+      await verifyPassword(password, (await dummy).hash);
+      return null;
     },
+
+    /** The user a login names, or undefined: the authenticator schedules the hash itself. */
+    findForLogin: (username: string): Promise<LoginUser | undefined> => findUser(store.sql, username),
+
+    checkPassword,
+
+    /** How long one hash with this store's parameters took when the store was opened. */
+    hashCostMs: async (): Promise<number> => (await dummy).ms,
 
     /** What a cached verification is checked against: the user's current auth_version, and whether it is disabled. */
     currentVersion: (userId: number) =>

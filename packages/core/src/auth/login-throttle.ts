@@ -13,8 +13,9 @@ export type ThrottleLimits = {
   slowdownMs: number;
 };
 
+/** `suspect`: the address has failed in this window (for any username), so its hashes wait behind clean ones. */
 export type ThrottleDecision =
-  | { kind: "allow"; delayMs: number }
+  | { kind: "allow"; delayMs: number; suspect: boolean }
   | { kind: "refuse"; retryAfterSeconds: number };
 
 /**
@@ -54,9 +55,15 @@ export const createLoginThrottle = (counters: FailureCounters, limits: ThrottleL
       const pairLimit = attacked ? 1 : limits.failuresPerUsernameAtAddress;
       if ((byPair?.count ?? 0) >= pairLimit)
         return { kind: "refuse", retryAfterSeconds: retryAfter(byPair, now) };
-      return { kind: "allow", delayMs: attacked ? limits.slowdownMs : 0 };
+      return {
+        kind: "allow",
+        delayMs: attacked ? limits.slowdownMs : 0,
+        suspect: (byAddress?.count ?? 0) > 0,
+      };
     },
     failed: (username: string, address: string, now: number) => counters.add(keysOf(username, address), now),
+    /** An attempt refused unchecked, beyond what one address may have under way: it counts for the address only. */
+    refusedExcess: (address: string, now: number) => counters.add([failureKey("address", address)], now),
     /** A success proves the address good for this username; the username's own count stays. */
     succeeded: (username: string, address: string) => counters.clear(keysOf(username, address)[2]),
     prune: (now: number) => counters.prune(now),
