@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { createChainStatus } from "./observability/chain-status.ts";
 import { observeRequests } from "./observability/request-log.ts";
 import { disabledMetrics } from "./observability/service-metrics.ts";
 import { registerDocsRoutes } from "./openapi/docs-routes.ts";
@@ -13,11 +14,21 @@ import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-rou
 import { registerUpstreamV4Routes } from "./rest/upstream-v4-routes.ts";
 import { mountTrpc } from "./trpc/mount-trpc.ts";
 
-export type AppOptions = Omit<AppDeps, "metrics"> & { metrics?: AppDeps["metrics"] | undefined };
+export type AppOptions = Omit<AppDeps, "metrics" | "chain"> & {
+  metrics?: AppDeps["metrics"] | undefined;
+  /** Shared with serve's chain verifier; an app of its own by default. */
+  chain?: AppDeps["chain"] | undefined;
+};
 
 /** The HTTP surface: REST at the published path, tRPC at /trpc, docs, health. No /metrics: it has its own listener. */
 export const createApp = (options: AppOptions) => {
-  const deps: AppDeps = { ...options, metrics: options.metrics ?? disabledMetrics };
+  const metrics = options.metrics ?? disabledMetrics;
+  const { core } = options;
+  const deps: AppDeps = {
+    ...options,
+    metrics,
+    chain: options.chain ?? createChainStatus({ store: core.store, metrics, now: () => core.clock.now() }),
+  };
   const app = new Hono<AppEnv>();
   const { logger } = deps.core.deps;
 

@@ -18,6 +18,8 @@ import {
 } from "@payreq/core";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import { trustProxies } from "./http/client-address.ts";
+import type { ChainStatus } from "./observability/chain-status.ts";
 import { disabledMetrics, type ServiceMetrics } from "./observability/service-metrics.ts";
 
 export type RunningServer = {
@@ -74,9 +76,10 @@ export const buildCore = (
   return { ...core, close: () => notifier.close() };
 };
 
+/** Written to the socket, past the app's middleware: the same nosniff and no-store as every answer of the app. */
 const rawResponse = (status: string, name: ErrorName, extraHeaders = "") => {
   const body = JSON.stringify({ errors: [errorItem(name)], warnings: [] });
-  return `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}Connection: close\r\n\r\n${body}`;
+  return `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n${extraHeaders}Connection: close\r\n\r\n${body}`;
 };
 
 /**
@@ -89,10 +92,14 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex, logger:
     socket.destroy();
     return;
   }
-  logger.warn("malformed http request", { code: error.code ?? "unknown" });
   if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    // A slow client is routine, not a warning: logged like any answered request (the request log never sees it).
+    logger.info("http request timed out", { status: 408, code: error.code });
     socket.end(rawResponse("408 Request Timeout", "REQUEST_TIMEOUT"));
-  } else if (error.code === "HPE_HEADER_OVERFLOW") {
+    return;
+  }
+  logger.warn("malformed http request", { code: error.code ?? "unknown" });
+  if (error.code === "HPE_HEADER_OVERFLOW") {
     socket.end(rawResponse("431 Request Header Fields Too Large", "HEADERS_TOO_LARGE"));
   } else {
     socket.end(rawResponse("400 Bad Request", "MALFORMED_HTTP_REQUEST"));
@@ -123,28 +130,35 @@ const refuseOverCap = (): Response =>
       "Content-Type": "application/json",
       "Retry-After": "1",
       "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
       Connection: "close",
     },
   });
+
+/** "listen EADDRINUSE: address already in use 127.0.0.1:3000" says only "address already in use" of it. */
+const listenProblem = (error: Error) =>
+  /^listen E[A-Z]+: (.+) \S+$/.exec(error.message)?.[1] ?? error.message;
 
 /** Listens on the configured host and port; port 0 picks a free one. */
 export const startServer = async (
   core: Core,
   config: Pick<Config, "host" | "port"> &
     Partial<ConnectionLimits> &
-    Partial<Pick<Config, "hsts" | "opsSessionSecret">>,
-  observability: { metrics?: ServiceMetrics } = {},
+    Partial<Pick<Config, "hsts" | "opsSessionSecret" | "trustedProxies">>,
+  observability: { metrics?: ServiceMetrics; chain?: ChainStatus } = {},
 ): Promise<RunningServer> => {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config };
   const app = createApp({
     core,
     hsts: config.hsts,
+    trustedProxies: config.trustedProxies?.length ? trustProxies(config.trustedProxies) : undefined,
     opsSessionSecret: config.opsSessionSecret,
     metrics: observability.metrics,
+    chain: observability.chain,
   });
   const overCap = new WeakSet<Socket>();
   let open = 0;
-  const server = await new Promise<Server>((resolve) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     const s = serve(
       {
         fetch: (request, env) =>
@@ -159,8 +173,17 @@ export const startServer = async (
           connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
         },
       },
-      () => resolve(s as Server),
+      () => {
+        s.off("error", refused);
+        resolve(s as Server);
+      },
     );
+    // Without a listener, a port in use would crash the process with a stack trace instead of a message.
+    const refused = (error: Error) =>
+      reject(
+        new Error(`cannot listen on ${config.host}:${config.port} (HOST, PORT): ${listenProblem(error)}`),
+      );
+    s.once("error", refused);
   });
   server.timeout = limits.idleTimeoutMs;
   server.maxConnections = limits.maxConnections + DROP_HEADROOM;

@@ -2,6 +2,7 @@ import { openStore } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
 import { openTestStore, type TestStoreKind } from "@payreq/core/testing/stores";
 import { createApp } from "../src/app.ts";
+import { createChainStatus } from "../src/observability/chain-status.ts";
 import { createServiceMetrics, disabledMetrics } from "../src/observability/service-metrics.ts";
 
 export const PUBLISHED_EXAMPLE = {
@@ -68,7 +69,9 @@ export const createTestApp = async (
     ...(measured ? { metrics: metrics.core } : {}),
   });
   metrics.watch(core);
-  const app = createApp({ core, metrics });
+  // The app's, for a chain verifier to share as serve's does.
+  const chain = createChainStatus({ store: core.store, metrics, now: () => core.clock.now() });
+  const app = createApp({ core, metrics, chain });
   const { sunriseSender, harborSender, ops } = core.demo.credentials;
   const sender = basic(sunriseSender.username, sunriseSender.password);
   const dept = core.demo.ids.departments.sunrise;
@@ -108,6 +111,7 @@ export const createTestApp = async (
     ...core,
     app,
     metrics,
+    chain,
     scrape: () => metrics.exposition(),
     sender,
     harbor: basic(harborSender.username, harborSender.password),

@@ -3,7 +3,7 @@ import { createTestCore } from "@payreq/core/testing";
 import { createApp, startServer } from "@payreq/server";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { type AppRouter, createPayreqClient } from "./index.ts";
+import { type AppRouter, type AuditRecord, createPayreqClient } from "./index.ts";
 
 const setup = async () => {
   const core = await createTestCore();
@@ -34,6 +34,15 @@ describe("createPayreqClient", () => {
     expect(textSent).toBe("SUCCESS");
     expect(result.paymentUrl).toMatch(/^https:\/\//);
     expect(result.orderCreated).toBe(true);
+
+    // What audit.get delivers is an AuditRecord as exported (checked by the package's typecheck).
+    const ops = createPayreqClient({
+      url: "http://payreq.test",
+      ...core.demo.credentials.ops,
+      fetch: async (url, init) => app.request(url, init),
+    });
+    const record: AuditRecord = await ops.audit.get.query({ requestId: result.requestId });
+    expect(record).toMatchObject({ requestId: result.requestId, outcome: "SUCCESS" });
   });
 
   it("works over a real port and carries catalog codes in its errors", async () => {

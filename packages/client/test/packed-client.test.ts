@@ -108,7 +108,7 @@ describe("the packed @payreq/client in a project of its own", { timeout: 60_000 
     expect(stdout.trim()).toBe(declared);
   });
 
-  it("compiles a correct caller under tsc --strict and refuses a misspelled field", async () => {
+  it("compiles a correct caller under tsc --strict, its results typed as the exported types, and refuses a misspelled field", async () => {
     expect(compiled.stdout + compiled.stderr).toBe("");
     expect(compiled.code).toBe(0);
 

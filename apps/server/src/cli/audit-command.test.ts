@@ -104,6 +104,7 @@ describe.each(TEST_STORES)("payreq audit on %s", { timeout: 30_000 }, (kind) => 
     for (const args of [
       ["audit", "list", "--since", "last tuesday"],
       ["audit", "list", "--since", "2026-13-45"],
+      ["audit", "list", "--since", "2026-02-31"],
       ["audit", "list", "--status", "abc"],
       ["audit", "list", "--limit", "500"],
       ["audit", "prune"],

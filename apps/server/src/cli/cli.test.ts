@@ -1,7 +1,7 @@
 import { TEST_STORES } from "@payreq/core/testing/stores";
 import { describe, expect, it } from "vitest";
 
-import { freshDatabase, payreq } from "../../test/cli.ts";
+import { freshDatabase, locationOf, payreq } from "../../test/cli.ts";
 
 describe.each(TEST_STORES)("payreq command on %s", { timeout: 30_000 }, (kind) => {
   it("seeds the demo data and prints its credentials as JSON", async () => {
@@ -19,6 +19,13 @@ describe.each(TEST_STORES)("payreq command on %s", { timeout: 30_000 }, (kind) =
     const again = await payreq(["demo", "seed"], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already holds data");
+  });
+
+  it("names the store it seeded", async () => {
+    const env = await freshDatabase(kind);
+    const run = await payreq(["demo", "seed"], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n")[0]).toBe(`Seeded ${locationOf(env)}`);
   });
 
   it("adds, grants, lists, revokes and disables credentials", async () => {

@@ -17,7 +17,7 @@ export const runDemoSeed = async (config: Config, args: string[], json: boolean)
     if (json) {
       console.log(JSON.stringify(demo, null, 2));
     } else {
-      console.log(`Seeded ${config.databasePath}`);
+      console.log(`Seeded ${database.location}`);
       console.log(
         `Departments: sunrise ${demo.ids.departments.sunrise}, harbor ${demo.ids.departments.harbor}`,
       );

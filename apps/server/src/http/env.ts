@@ -1,5 +1,7 @@
 import type { CallMeta, Core, Principal } from "@payreq/core";
+import type { ChainStatus } from "../observability/chain-status.ts";
 import type { ServiceMetrics } from "../observability/service-metrics.ts";
+import type { TrustedProxies } from "./client-address.ts";
 
 export type AppVariables = {
   requestId: string;
@@ -23,7 +25,11 @@ export type AppDeps = {
   core: Core;
   /** Send Strict-Transport-Security: set when the service is reached over TLS (PAYREQ_HSTS). */
   hsts?: boolean | undefined;
+  /** Peers whose X-Forwarded-For names the client (PAYREQ_TRUSTED_PROXIES); none by default. */
+  trustedProxies?: TrustedProxies | undefined;
   /** The ops console's session key (PAYREQ_OPS_SESSION_SECRET); random per process when unset. */
   opsSessionSecret?: string | undefined;
   metrics: ServiceMetrics;
+  /** The audit chain's last verification: the console shows it, and serve's periodic verifier updates it. */
+  chain: ChainStatus;
 };

@@ -1,24 +1,18 @@
-import { isStoreUnavailable, type Logger, type Store, verifyAuditChain } from "@payreq/core";
-import type { ServiceMetrics } from "./service-metrics.ts";
+import { isStoreUnavailable, type Logger } from "@payreq/core";
+import type { ChainStatus } from "./chain-status.ts";
 
 /**
- * Verifies the audit hash chain at start and then every `intervalMs`, for the payreq_audit_chain_* gauges and an
- * error line when it is broken. A walk reads every row, so runs never overlap, and each instance on a shared
+ * Verifies the audit hash chain at start and then every `intervalMs`, through the chain status the console shows
+ * (which sets the payreq_audit_chain_* gauges), with an error line when it is broken. Each instance on a shared
  * database walks the same chain (see docs/operations.md for several instances).
  */
-export const startChainVerifier = (options: {
-  store: Pick<Store, "sql">;
-  intervalMs: number;
-  metrics: ServiceMetrics;
-  logger: Logger;
-}) => {
-  const { metrics, logger } = options;
+export const startChainVerifier = (options: { chain: ChainStatus; intervalMs: number; logger: Logger }) => {
+  const { chain, logger } = options;
+  let stopped = false;
   let running: Promise<void> | undefined;
   const verify = async () => {
-    const started = performance.now();
     try {
-      const report = await verifyAuditChain(options.store.sql);
-      metrics.chainVerified(report, (performance.now() - started) / 1000);
+      const { report } = await chain.verify();
       if (report.problem) {
         logger.error("audit chain broken", {
           seq: report.problem.seq,
@@ -27,13 +21,13 @@ export const startChainVerifier = (options: {
         });
       }
     } catch (error) {
-      metrics.chainVerifyFailed();
       logger.warn("audit chain not verified", {
         error: isStoreUnavailable(error) ? "database unavailable" : String(error),
       });
     }
   };
   const run = () => {
+    if (stopped) return Promise.resolve();
     running ??= verify().finally(() => {
       running = undefined;
     });
@@ -47,6 +41,7 @@ export const startChainVerifier = (options: {
     verifyNow: run,
     /** Resolves when the verification under way, if any, has ended. */
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

@@ -1,6 +1,6 @@
 import type { Core } from "@payreq/core";
+import type { ChainStatus } from "../observability/chain-status.ts";
 import type { ServiceMetrics } from "../observability/service-metrics.ts";
-import type { ChainStatus } from "./chain-status.ts";
 import type { OpsData } from "./ops-data.ts";
 import type { Sessions } from "./session.ts";
 

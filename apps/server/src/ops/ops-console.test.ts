@@ -94,6 +94,7 @@ describe.each(TEST_STORES)("on %s", (kind) => {
             "since must be a duration ago (24h, 7d), a date (2026-11-23) or an ISO date-time",
           ],
           ["until=2026-13-45", "until must be"],
+          ["since=2026-02-31", "since must be a duration ago"],
           ["limit=500", "limit must be at most 200"],
           ["limit=abc", "limit must be a number"],
           ["httpStatus=abc", "httpStatus must be a number"],

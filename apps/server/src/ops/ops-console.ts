@@ -9,7 +9,6 @@ import type { AppDeps, AppEnv } from "../http/env.ts";
 import { PAGE_CSP, pageSecurityHeaders } from "../http/security-headers.ts";
 import { registerAssetRoutes } from "./asset-routes.ts";
 import { registerCallsRoutes } from "./calls-routes.ts";
-import { createChainStatus } from "./chain-status.ts";
 import { requireSession, safeNext, signIn, signOut } from "./console-auth.ts";
 import type { ConsoleDeps } from "./console-env.ts";
 import { createOpsData } from "./ops-data.ts";
@@ -44,7 +43,7 @@ export const createOpsConsole = (appDeps: AppDeps, options: OpsConsoleOptions = 
       // Behind a TLS terminator the request reaches the service as http: the HSTS setting says it is https outside.
       alwaysSecure: hsts ?? false,
     }),
-    chain: createChainStatus(data, () => core.clock.now()),
+    chain: appDeps.chain,
   };
   const ops = new Hono<AppEnv>();
   // Its pages load only the app's own stylesheet and script; the app's headers keep pages out of caches.

@@ -15,7 +15,6 @@ import {
   readAuditStats,
   readableDepartments,
   sessionUser,
-  verifyAuditChain,
 } from "@payreq/core";
 import { MessageQuerySchema } from "./message-query.ts";
 
@@ -54,9 +53,6 @@ export const createOpsData = (core: Core) => {
 
     callStats: (principal: Principal, query: Record<string, string>) =>
       readAuditStats(store, principal, query),
-
-    /** Walks every row of the log: O(n), so the console runs it on request only. */
-    verifyChain: () => verifyAuditChain(store.sql),
 
     sessionPrincipal: (userId: number) => sessionUser(store.sql, userId),
     departments: (principal: Principal) => readableDepartments(store.sql, principal),

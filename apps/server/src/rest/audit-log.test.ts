@@ -63,6 +63,10 @@ describe.each(TEST_STORES)("on %s", (kind) => {
       expect(JSON.stringify(await unknown.json())).toContain("dept");
       const limit = await t.get("/payment/aggregator/v1/audit-log?limit=201", t.ops);
       expect(limit.status).toBe(400);
+      // A day the calendar lacks is refused, not rolled over into March.
+      const impossible = await t.get("/payment/aggregator/v1/audit-log?since=2026-02-31T00:00:00Z", t.ops);
+      expect(impossible.status).toBe(400);
+      expect(JSON.stringify(await impossible.json())).toContain("since must be an ISO-8601 date-time");
     });
 
     it("shows a department-scoped credential only its departments and refuses another's with 403 100014", async () => {

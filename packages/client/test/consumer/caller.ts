@@ -1,5 +1,8 @@
 // An app in another repository: it installs the packed @payreq/client from npm and nothing of the monorepo.
 import {
+  type AuditListResponse,
+  type AuditRecord,
+  type AuditStatsResponse,
   createPayreqClient,
   ERRORS,
   isPayreqError,
@@ -69,9 +72,14 @@ export const run = async (config: Config) => {
   );
 
   const ops = createPayreqClient({ url: config.url, ...config.ops });
-  const list = await ops.audit.list.query({ orderNumber: config.orderNumber, outcome: "SUCCESS", limit: 10 });
-  const record = await ops.audit.get.query({ requestId: sent.requestId });
-  const stats = await ops.audit.stats.query({ departmentUuid: config.departmentUuid });
+  // The exported types are what the calls deliver: a caller may name them.
+  const list: AuditListResponse = await ops.audit.list.query({
+    orderNumber: config.orderNumber,
+    outcome: "SUCCESS",
+    limit: 10,
+  });
+  const record: AuditRecord = await ops.audit.get.query({ requestId: sent.requestId });
+  const stats: AuditStatsResponse = await ops.audit.stats.query({ departmentUuid: config.departmentUuid });
   const forbidden = await refusal(payreq.audit.list.query({}));
 
   return {

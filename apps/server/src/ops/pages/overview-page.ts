@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { ChainCheck } from "../chain-status.ts";
+import type { ChainCheck } from "../../observability/chain-status.ts";
 import { linkTo, type QueryValues } from "../filters.ts";
 import type { DeliveryRate, DepartmentName } from "../ops-data.ts";
 import { type DayCounts, dayChart } from "./day-chart.ts";
@@ -107,7 +107,7 @@ ${last.report.problem?.kind}: ${last.report.problem?.detail}. Checked ${timeOf(n
 <form method="post" action="/ops/verify-chain">
 <button type="submit">Verify now</button>
 </form>
-<p class="note">Verifying reads every row of the log, so it runs only when asked; the result shown is the last one, with its time.</p>`;
+<p class="note">Verifying reads every row of the log, so it runs when asked here and on the service's own schedule (PAYREQ_AUDIT_VERIFY_INTERVAL); the result shown is the last one of either, with its time.</p>`;
 };
 
 /** The last 30 days at a glance, each number a link to the calls or messages behind it. */

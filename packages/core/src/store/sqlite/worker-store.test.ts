@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
@@ -128,5 +128,22 @@ describe("SQLite with its writes on a worker thread", { timeout: 30_000 }, () =>
     expect((await t.send(sunriseBody())).status).toBe(200);
     expect(workers).toHaveLength(2);
     expect(await t.store.sql.get("select uuid from dealers where uuid = 'd-x'")).toBeUndefined();
+  });
+
+  it("rejects a file that is not a SQLite database with its error, and the worker ends without an unhandled one", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "payreq-worker-")), "notes.db");
+    writeFileSync(path, "not a database, only text longer than a SQLite header\n".repeat(20));
+    let worker: Worker | undefined;
+    await expect(
+      openSqliteWorkerStore(path, {
+        onWorker: (w) => {
+          worker = w;
+        },
+      }),
+    ).rejects.toThrow("file is not a database");
+    // The worker throws after reporting; unheard, that 'error' event would crash this process (vitest fails the run).
+    // (events.once would reject at that event: the exit is awaited with a listener of its own.)
+    const ended = worker;
+    if (ended && ended.threadId !== -1) await new Promise((resolve) => ended.once("exit", resolve));
   });
 });

@@ -20,12 +20,21 @@ const startWorker = async (path: string, onExit: () => void, onStart?: (worker: 
   let nextId = 1;
   let alive = true;
   await new Promise<void>((resolve, reject) => {
-    const failed = (error: unknown) => reject(error);
-    worker.once("error", failed);
+    // A worker that cannot open the file reports why, then throws it and ends. The thrown copy loses its message
+    // crossing threads and may arrive first: kept for a worker that ended without a report, never left unhandled.
+    let thrown: unknown;
+    const failed = (error: unknown) => {
+      thrown ??= error;
+    };
+    const exited = (code: number) =>
+      reject(thrown ?? new Error(`the SQLite worker exited with code ${code} before it was ready`));
+    worker.on("error", failed);
+    worker.once("exit", exited);
     worker.once("message", (ready: Ready) => {
+      if (!ready.ready) return reject(deserializeError(ready.error));
       worker.off("error", failed);
-      if (ready.ready) resolve();
-      else reject(deserializeError(ready.error));
+      worker.off("exit", exited);
+      resolve();
     });
   });
   worker.on("message", (reply: Reply) => {
@@ -94,7 +103,13 @@ export const openSqliteWorkerStore = async (
     current = await handle;
     return current.call(request);
   };
-  const reader = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  let reader: Database.Database;
+  try {
+    reader = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  } catch (error) {
+    await current.stop();
+    throw error;
+  }
   const sql = createSql(reader);
 
   return {
