@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The programs the tests start for real, from Debian's packages: a PostgreSQL 15 server, chromium for the
-# browser tests (Playwright cannot download its own build here), and Prometheus (with promtool) to scrape the
-# service and check the example alert rules. Installs what is missing when run as root with
-# apt-get (as on CI); otherwise says what to install and stops.
+# browser tests (Playwright cannot download its own build here), Prometheus (with promtool) to scrape the
+# service and check the example alert rules, and poppler's pdftotext to read the invoice PDFs. Installs what is
+# missing when run as root with apt-get (as on CI); otherwise says what to install and stops.
 set -euo pipefail
 
 missing=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x /usr/bin/prometheus && -x /usr/bin/promtool ]] || missing+=(prometheus)
+[[ -x /usr/bin/pdftotext ]] || missing+=(poppler-utils)
 
 if ((${#missing[@]} == 0)); then exit 0; fi
 if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -129,6 +129,7 @@ export const profileCall = async () => {
               invoice: ensured.invoice,
               flags: { attachInvoice: true, esignRequired: false, sendAsText: true, sendAsEmail: true },
               requestId: ids.next(),
+              mayHaveReminder: !ensured.created || call.reminderDate !== undefined,
             });
             steps.paymentRequest += cpuMicros() - t;
             prepared++;

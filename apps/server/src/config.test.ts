@@ -18,6 +18,7 @@ describe("readConfig", () => {
       idleTimeoutMs: 120_000,
       maxConnections: 1024,
       hsts: false,
+      trustedProxies: [],
       metrics: { host: "127.0.0.1", port: 9464 },
       logLevel: "info",
       logFormat: "auto",
@@ -59,6 +60,7 @@ describe("readConfig", () => {
       PAYREQ_IDLE_TIMEOUT: "60s",
       PAYREQ_MAX_CONNECTIONS: "200",
       PAYREQ_HSTS: "on",
+      PAYREQ_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.5,fd00::/8",
       PAYREQ_DATABASE_URL: "postgres://payreq:secret@db.internal:5432/payreq",
       PAYREQ_DATABASE_POOL: "20",
       PAYREQ_OPS_SESSION_SECRET: "a-long-shared-secret-of-32-characters!",
@@ -68,6 +70,7 @@ describe("readConfig", () => {
       PAYREQ_LOG_LEVEL: "warn",
       PAYREQ_LOG_FORMAT: "json",
       PAYREQ_AUDIT_VERIFY_INTERVAL: "15m",
+      PAYREQ_REMINDER_INTERVAL: "2m",
     });
     expect(config).toEqual({
       port: 8080,
@@ -87,13 +90,32 @@ describe("readConfig", () => {
       idleTimeoutMs: 60_000,
       maxConnections: 200,
       hsts: true,
+      trustedProxies: ["10.0.0.0/8", "192.168.1.5", "fd00::/8"],
       opsSessionSecret: "a-long-shared-secret-of-32-characters!",
       metrics: { host: "10.0.0.5", port: 9100 },
       logLevel: "warn",
       logFormat: "json",
       auditVerifyIntervalMs: 900_000,
+      reminderIntervalMs: 120_000,
     });
   });
+
+  it("sends reminders every 30 s by default, and never with PAYREQ_REMINDERS=off", () => {
+    expect(readConfig({}).reminderIntervalMs).toBe(30_000);
+    expect(
+      readConfig({ PAYREQ_REMINDERS: "off", PAYREQ_REMINDER_INTERVAL: "5s" }).reminderIntervalMs,
+    ).toBeUndefined();
+    expect(() => readConfig({ PAYREQ_REMINDER_INTERVAL: "soon" })).toThrow("PAYREQ_REMINDER_INTERVAL");
+  });
+
+  it.each(["proxy.internal", "10.0.0.0/33", "10.0.0.0/8/1", "fd00::/129", "10.0.0.1/x", "10.0.0.300"])(
+    "refuses PAYREQ_TRUSTED_PROXIES holding %j",
+    (entry) => {
+      expect(() => readConfig({ PAYREQ_TRUSTED_PROXIES: `127.0.0.1, ${entry}` })).toThrow(
+        `PAYREQ_TRUSTED_PROXIES must be IP addresses or CIDR blocks, comma-separated; not "${entry}"`,
+      );
+    },
+  );
 
   it.each([
     ["PORT", "eighty"],

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import * as z from "zod";
+import { parseTrustedProxies } from "./http/client-address.ts";
 
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -103,6 +104,15 @@ const ConfigSchema = z.object({
     .max(1_000_000, "PAYREQ_MAX_CONNECTIONS must be at most 1000000")
     .default(1024),
   PAYREQ_HSTS: flag("PAYREQ_HSTS"),
+  PAYREQ_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      const parsed = parseTrustedProxies(text);
+      if ("entries" in parsed) return parsed.entries;
+      ctx.addIssue({ code: "custom", message: `PAYREQ_TRUSTED_PROXIES ${parsed.error}` });
+      return z.NEVER;
+    }),
   PAYREQ_OPS_SESSION_SECRET: z
     .string()
     .min(32, "PAYREQ_OPS_SESSION_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)")
@@ -117,6 +127,8 @@ const ConfigSchema = z.object({
     .enum(["auto", "json", "pretty"], { error: "PAYREQ_LOG_FORMAT must be auto, json or pretty" })
     .default("auto"),
   PAYREQ_AUDIT_VERIFY_INTERVAL: durationOrOff("PAYREQ_AUDIT_VERIFY_INTERVAL", "1h"),
+  PAYREQ_REMINDERS: flag("PAYREQ_REMINDERS", "1"),
+  PAYREQ_REMINDER_INTERVAL: duration("PAYREQ_REMINDER_INTERVAL", "30s"),
   PAYREQ_SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "PAYREQ_SMTP_URL must be an smtp:// or smtps:// URL" })
     .optional(),
@@ -163,6 +175,8 @@ export type Config = {
   idleTimeoutMs: number;
   maxConnections: number;
   hsts: boolean;
+  /** Proxies (addresses, CIDR blocks) whose X-Forwarded-For names the client; empty: the socket's peer is. */
+  trustedProxies?: readonly string[] | undefined;
   /** Signs ops console sessions; the same on every instance so a session works behind a load balancer. */
   opsSessionSecret?: string | undefined;
   /** The Prometheus endpoint's own listener; undefined with PAYREQ_METRICS=off (nothing is collected then). */
@@ -172,6 +186,8 @@ export type Config = {
   logFormat: "auto" | "json" | "pretty";
   /** How often `serve` verifies the audit chain for the metrics; undefined: never. */
   auditVerifyIntervalMs?: number | undefined;
+  /** How often `serve` sends the reminders that are due; undefined (PAYREQ_REMINDERS=off): this instance never does. */
+  reminderIntervalMs?: number | undefined;
   smtp?: { url: string; from: string; fromName?: string | undefined } | undefined;
   upstream?: { baseUrl: string; username: string; password: string; timeoutMs: number } | undefined;
   sms?: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
@@ -244,11 +260,13 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     idleTimeoutMs: c.PAYREQ_IDLE_TIMEOUT,
     maxConnections: c.PAYREQ_MAX_CONNECTIONS,
     hsts: c.PAYREQ_HSTS,
+    trustedProxies: c.PAYREQ_TRUSTED_PROXIES,
     opsSessionSecret: c.PAYREQ_OPS_SESSION_SECRET,
     metrics: c.PAYREQ_METRICS ? { host: c.PAYREQ_METRICS_HOST, port: c.PAYREQ_METRICS_PORT } : undefined,
     logLevel: c.PAYREQ_LOG_LEVEL,
     logFormat: c.PAYREQ_LOG_FORMAT,
     auditVerifyIntervalMs: c.PAYREQ_AUDIT_VERIFY_INTERVAL,
+    reminderIntervalMs: c.PAYREQ_REMINDERS ? c.PAYREQ_REMINDER_INTERVAL : undefined,
     upstream:
       c.PAYREQ_BACKEND === "upstream" &&
       c.PAYREQ_UPSTREAM_URL &&

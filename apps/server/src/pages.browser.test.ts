@@ -42,4 +42,37 @@ describe("pages in chromium", { timeout: 60_000 }, () => {
     await screenshot(page, "payment-page");
     expect(problems).toEqual([]);
   });
+
+  it("shows the invoice with its PDF, then the paid state once the platform records the payment", async () => {
+    const sent = (await (
+      await t.post(t.body({ amount: 64.25, attachInvoice: true, fileName: "ro-64.pdf" }))
+    ).json()) as { paymentUrl: string; invoiceUuid: string };
+    const token = sent.paymentUrl.split("/").at(-1);
+    const page = await browser.newPage();
+    const problems = watchPage(page);
+    await page.goto(`${server.url}/pay/${token}/invoice`);
+    const pdfLink = page.getByRole("link", { name: /Download the invoice \(PDF\): ro-64\.pdf/ });
+    const pdf = await page.request.get(new URL((await pdfLink.getAttribute("href")) ?? "", server.url).href);
+    expect([pdf.status(), pdf.headers()["content-type"]]).toEqual([200, "application/pdf"]);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+
+    const { aggregator } = t.demo.credentials;
+    const paid = await fetch(
+      `${server.url}/payment/v4/departments/${t.dept}/invoices/${sent.invoiceUuid}/payment`,
+      {
+        method: "POST",
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${aggregator.username}:${aggregator.password}`).toString("base64")}`,
+          "Content-Type": "application/json",
+        },
+        body: JSON.stringify({ paidDate: new Date().toISOString() }),
+      },
+    );
+    expect(paid.status).toBe(200);
+    await page.goto(`${server.url}/pay/${token}`);
+    await expect(page.locator(".paid").textContent()).resolves.toBe("This invoice has been paid. Thank you.");
+    expect(await page.locator(".amount").count()).toBe(0);
+    await screenshot(page, "payment-page-paid");
+    expect(problems).toEqual([]);
+  });
 });

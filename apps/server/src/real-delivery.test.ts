@@ -205,7 +205,7 @@ describe("payreq templates and payreq outbox", { timeout: 30_000 }, () => {
     await t.store.close();
     const table = await payreq(["outbox", "list"], env);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^TIME \(UTC\)\s+CHANNEL\s+RECIPIENT/);
+    expect(table.stdout).toMatch(/^TIME \(UTC\)\s+CHANNEL\s+PURPOSE\s+RECIPIENT/);
     expect(table.stdout).toContain("********01");
     expect(table.stdout).not.toContain("+13125550101");
     const texts = JSON.parse(

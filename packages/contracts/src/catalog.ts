@@ -370,6 +370,27 @@ export const ERRORS = {
     "The database is unavailable",
     "The service could not reach its database; retry after the time given in Retry-After with the same Idempotency-Key.",
   ),
+  INVOICE_CANCELLED: entry(
+    109027,
+    "INVOICE_CANCELLED",
+    409,
+    "The invoice is cancelled",
+    "A cancelled (voided) invoice takes no payment and no refund.",
+  ),
+  INVOICE_ALREADY_PAID: entry(
+    109028,
+    "INVOICE_ALREADY_PAID",
+    409,
+    "The invoice is already paid",
+    "The invoice already has a payment with another date or amount; record a refund, or send a new payment request for the order.",
+  ),
+  INVOICE_NOT_PAID: entry(
+    109029,
+    "INVOICE_NOT_PAID",
+    409,
+    "The invoice is not paid",
+    "A refund needs a recorded payment: record the payment first.",
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export const WARNINGS = {

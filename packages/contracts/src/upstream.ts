@@ -60,14 +60,21 @@ export const UpstreamInvoiceRequest = z.strictObject({
 });
 export type UpstreamInvoiceRequest = z.infer<typeof UpstreamInvoiceRequest>;
 
+/** An invoice as the v4 endpoints answer it; the payment fields appear once a payment or a refund is recorded. */
+export const UpstreamInvoice = z.object({
+  guid: z.string(),
+  invoiceStatus: z.enum(["OPEN", "PAID", "VOID"]),
+  amount: z.number(),
+  paidDate: z.string().optional(),
+  paidAmount: z.number().optional(),
+  refundedAmount: z.number().optional(),
+  paymentDealerOrder: z.object({ dealerOrderUuid: z.string(), departmentUuid: z.string() }),
+});
+export type UpstreamInvoice = z.infer<typeof UpstreamInvoice>;
+
 export const UpstreamInvoiceResponse = z.object({
   ...envelope,
-  invoice: z.object({
-    guid: z.string(),
-    invoiceStatus: z.enum(["OPEN", "PAID", "VOID"]),
-    amount: z.number(),
-    paymentDealerOrder: z.object({ dealerOrderUuid: z.string(), departmentUuid: z.string() }),
-  }),
+  invoice: UpstreamInvoice,
   created: z.boolean(),
   previousAmount: z.number().optional(),
 });
@@ -104,3 +111,35 @@ export const UpstreamDepartmentResponse = z.object({
   }),
 });
 export type UpstreamDepartmentResponse = z.infer<typeof UpstreamDepartmentResponse>;
+
+/**
+ * Record Invoice Payment: the platform's side of a payment (paidDate, the amount paid) or of a refund
+ * (refundedAmount, the total refunded so far). At least one of the two.
+ */
+export const InvoicePaymentRequest = z
+  .strictObject({
+    paidDate: f.paidDate,
+    amount: f.amount.optional(),
+    refundedAmount: f.refundedAmount,
+  })
+  .superRefine((body, ctx) => {
+    if (body.paidDate === undefined && body.refundedAmount === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["paidDate"],
+        message: "paidDate (a payment) or refundedAmount (a refund) is required",
+      });
+    }
+    if (body.amount !== undefined && body.paidDate === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["amount"],
+        message: "amount is the amount paid: send it with paidDate",
+      });
+    }
+  });
+export type InvoicePaymentRequest = z.infer<typeof InvoicePaymentRequest>;
+
+/** The invoice after a recorded payment, refund or cancellation (and Get Invoice). */
+export const InvoiceStateResponse = z.object({ ...envelope, invoice: UpstreamInvoice });
+export type InvoiceStateResponse = z.infer<typeof InvoiceStateResponse>;

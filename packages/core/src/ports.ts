@@ -47,6 +47,8 @@ export type Invoice = {
   orderUuid: string;
   departmentUuid: string;
   status: InvoiceStatus;
+  /** The document's file name, for the attached PDF. */
+  fileName: string | null;
 } & Required<Pick<InvoiceFields, "amountCents">>;
 
 export type AssociateRef = {
@@ -98,6 +100,8 @@ export type DeliveryRecord = {
   error?: string | undefined;
   length?: number | undefined;
   segments?: number | undefined;
+  /** For an email: the file name of the invoice PDF it carried. */
+  attachment?: string | undefined;
 };
 
 type BackendBase = {
@@ -148,6 +152,9 @@ export type RemoteDeliveryBackend = BackendBase & {
 export type PaymentsBackend = EmbeddedBackend | RemoteDeliveryBackend;
 
 export type TextMessage = { to: string; body: string };
+export type Attachment = { filename: string; contentType: string; content: Uint8Array };
+/** Files an email carries, made only when a notifier transmits the message (the outbox records their names). */
+export type Attachments = () => Promise<Attachment[]>;
 export type EmailMessage = {
   to: string;
   subject: string;
@@ -155,6 +162,7 @@ export type EmailMessage = {
   html?: string | undefined;
   /** The sender's display name: the dealer's. */
   fromName?: string | undefined;
+  attachments?: Attachments | undefined;
 };
 export type Receipt = { provider: string; providerRef?: string | undefined };
 

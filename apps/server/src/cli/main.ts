@@ -4,8 +4,10 @@ import { ConfigError, readConfig } from "../config.ts";
 import { AUDIT_FLAG_OPTIONS, runAudit } from "./audit-command.ts";
 import { runCredentials } from "./credentials-command.ts";
 import { runDemoSeed } from "./demo-command.ts";
+import { runInvoices } from "./invoices-command.ts";
 import { runOutbox } from "./outbox-command.ts";
 import { UsageError } from "./output.ts";
+import { runReminders } from "./reminders-command.ts";
 import { runServe } from "./serve-command.ts";
 import { runTemplates } from "./templates-command.ts";
 
@@ -33,6 +35,13 @@ Commands:
   templates list <dealerUuid> [--json]         the dealer's texts and email (own or default)
   templates set <dealerUuid> <kind> --file f   save a dealer's template (stdin without --file)
   templates reset <dealerUuid> <kind>          back to the default
+  reminders list [--status --invoice-uuid --department --limit] [--json]
+                                               invoice reminders, pending first, then by due time
+  reminders run-due [--json]                   send the reminders that are due now (serve does this itself)
+  invoices show <invoiceUuid> [--json]         an invoice with its payment and refund
+  invoices mark-paid <invoiceUuid> [--paid-date ISO] [--amount n] [--refunded-amount n]
+                                               record a payment (date: now by default) and/or a refund
+  invoices void <invoiceUuid>                  cancel an open invoice
 
 Every command prints JSON with --json. Configuration comes from the environment (see the README:
 PORT, HOST, PAYREQ_DATABASE, ...); PAYREQ_DATABASE is relative to the directory the command runs in.`;
@@ -50,6 +59,9 @@ const main = async (argv: string[]): Promise<number> => {
       channel: { type: "string" },
       "payment-request": { type: "string" },
       file: { type: "string" },
+      "paid-date": { type: "string" },
+      amount: { type: "string" },
+      "refunded-amount": { type: "string" },
     },
   });
   const [command, ...rest] = positionals;
@@ -71,6 +83,10 @@ const main = async (argv: string[]): Promise<number> => {
       return runOutbox(config, rest, values);
     case "templates":
       return runTemplates(config, rest, values);
+    case "reminders":
+      return runReminders(config, rest, values);
+    case "invoices":
+      return runInvoices(config, rest, values);
     default:
       throw new UsageError(`unknown command: ${command}`);
   }

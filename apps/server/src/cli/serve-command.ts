@@ -1,13 +1,86 @@
-import { seedDemo } from "@payreq/core";
+import { type Logger, type Store, seedDemo } from "@payreq/core";
 import type { Config } from "../config.ts";
 import { createLogger } from "../logger.ts";
+import { createChainStatus } from "../observability/chain-status.ts";
 import { startChainVerifier } from "../observability/chain-verifier.ts";
-import { startMetricsServer } from "../observability/metrics-server.ts";
+import { type MetricsServer, startMetricsServer } from "../observability/metrics-server.ts";
 import { createServiceMetrics, disabledMetrics } from "../observability/service-metrics.ts";
-import { buildCore, openConfiguredStore, startServer } from "../server.ts";
+import { startReminderScheduler } from "../reminders/reminder-scheduler.ts";
+import { buildCore, openConfiguredStore, type RunningServer, startServer } from "../server.ts";
 import { demoBanner } from "./demo-banner.ts";
 
-/** Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight calls and closes the database. */
+/** What `serve` has started so far: a start that fails, and the shutdown, stop exactly that. */
+type Started = {
+  metricsServer?: MetricsServer;
+  database?: Store;
+  core?: ReturnType<typeof buildCore>;
+  server?: RunningServer;
+  verifier?: ReturnType<typeof startChainVerifier>;
+  reminders?: ReturnType<typeof startReminderScheduler>;
+  pruning?: ReturnType<typeof setInterval>;
+};
+
+/** Every step runs even if one before it failed: anything left open would keep the process alive. */
+const stopStarted = async (started: Started) => {
+  const { pruning, verifier, reminders, server, database, core, metricsServer } = started;
+  clearInterval(pruning);
+  const steps = [
+    // The chain's walk and a reminder run read the database: they end before it closes.
+    () => Promise.all([verifier?.stop(), reminders?.stop()]),
+    // The server's shutdown lets in-flight calls finish, then closes the database.
+    () => (server ? server.shutdown() : database?.close()),
+    () => core?.close(),
+    // Last, so that Prometheus can scrape while calls drain.
+    () => metricsServer?.close(),
+  ];
+  let failure: unknown;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
+};
+
+/** A database that cannot be opened, named by its variable: the PostgreSQL URL may hold a password. */
+const openDatabase = async (config: Config) => {
+  try {
+    return await openConfiguredStore(config, { serving: true });
+  } catch (error) {
+    const which = config.databaseUrl
+      ? "PostgreSQL database (PAYREQ_DATABASE_URL)"
+      : `SQLite database ${config.databasePath} (PAYREQ_DATABASE)`;
+    throw new Error(`cannot open the ${which}: ${(error as Error).message ?? String(error)}`);
+  }
+};
+
+const demoPresentNotice = (store: Store) =>
+  "Demo data already present; its passwords were shown when it was seeded.\n" +
+  "Lost them? `pnpm payreq credentials password sunrise-sender` sets a new one " +
+  (store.dialect === "sqlite"
+    ? "(or delete the database file).\n"
+    : "(or point PAYREQ_DATABASE_URL at an empty database).\n");
+
+/** Resolves at SIGTERM or SIGINT, once what was started has stopped. */
+const untilStopped = (started: Started, logger: Logger) =>
+  new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info("shutting down", { signal });
+      stopStarted(started).then(resolve, (error: unknown) => {
+        logger.error("shutdown failed", { error: String(error) });
+        resolve();
+      });
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+
+/**
+ * Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight calls and closes the database. A start
+ * that fails stops what it had started and rejects with one line, so that the process ends (nothing left open).
+ */
 export const runServe = async (config: Config): Promise<number> => {
   const logger = createLogger({
     level: config.logLevel,
@@ -15,65 +88,68 @@ export const runServe = async (config: Config): Promise<number> => {
     pretty: config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true),
   });
   const metrics = config.metrics ? createServiceMetrics() : disabledMetrics;
-  // First, so that a port already in use stops the start before anything is opened.
-  const metricsServer = config.metrics ? await startMetricsServer(metrics, config.metrics) : undefined;
-  const database = await openConfiguredStore(config, { serving: true });
-  const core = buildCore(config, database, logger, metrics);
-  const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
-  const server = await startServer(core, config, { metrics });
-  // With PORT=0 the port is known only now; links built from it must name it.
-  if (config.paymentUrlBaseFromPort && config.port === 0) {
-    core.paymentUrls.baseUrl = config.paymentUrlBase.replace(/:0\/pay$/, `:${server.port}/pay`);
-  }
-  const verifier =
-    config.metrics && config.auditVerifyIntervalMs
-      ? startChainVerifier({ store: database, intervalMs: config.auditVerifyIntervalMs, metrics, logger })
-      : undefined;
-  const prune = async () => {
-    try {
-      const keys = await core.deps.idempotency.prune(config.idempotencyTtlMs);
-      const failures = await core.authenticator.pruneFailures();
-      if (keys + failures > 0) logger.info("pruned", { idempotencyKeys: keys, loginFailures: failures });
-    } catch (error) {
-      logger.warn("pruning failed", { error: String(error) });
+  const started: Started = {};
+  let stopped: Promise<void>;
+  try {
+    // First, so that a port already in use stops the start before anything else is opened.
+    if (config.metrics) started.metricsServer = await startMetricsServer(metrics, config.metrics);
+    const database = await openDatabase(config);
+    started.database = database;
+    const core = buildCore(config, database, logger, metrics);
+    started.core = core;
+    const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
+    // One state for the console's chain status and the gauges, whichever verified last.
+    const chain = createChainStatus({ store: database, metrics, now: () => core.clock.now() });
+    const server = await startServer(core, config, { metrics, chain });
+    started.server = server;
+    // With PORT=0 the port is known only now; links built from it must name it.
+    if (config.paymentUrlBaseFromPort && config.port === 0) {
+      core.paymentUrls.baseUrl = config.paymentUrlBase.replace(/:0\/pay$/, `:${server.port}/pay`);
     }
-  };
-  await prune();
-  const pruning = setInterval(prune, Math.min(config.idempotencyTtlMs, 3_600_000));
-  pruning.unref();
-  logger.info("listening", {
-    url: server.url,
-    metrics: metricsServer?.url ?? "off",
-    database: core.store.location,
-    backend: config.upstream ? `upstream ${config.upstream.baseUrl}` : "embedded",
-    // In upstream mode the platform delivers the aggregator's messages; these serve only this process's own v4 calls.
-    email: config.smtp ? "smtp" : "outbox",
-    text: config.sms ? "sms" : "outbox",
-  });
-  if (seeded) process.stderr.write(`\n${demoBanner(seeded, server.url)}\n`);
-  else if (config.demo) {
-    process.stderr.write(
-      "Demo data already present; its passwords were shown when it was seeded.\n" +
-        "Lost them? `pnpm payreq credentials password sunrise-sender` sets a new one (or delete the database file).\n",
-    );
-  }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info("shutting down", { signal });
-      clearInterval(pruning);
-      // The chain's walk reads the database: it ends before the database closes.
-      Promise.all([verifier?.stop(), metricsServer?.close()])
-        .then(() => server.shutdown())
-        .then(resolve, (error: unknown) => {
-          logger.error("shutdown failed", { error: String(error) });
-          resolve();
-        });
+    if (config.metrics && config.auditVerifyIntervalMs) {
+      started.verifier = startChainVerifier({ chain, intervalMs: config.auditVerifyIntervalMs, logger });
+    }
+    if (config.reminderIntervalMs) {
+      started.reminders = startReminderScheduler({
+        deps: { ...core.deps, ids: core.ids },
+        intervalMs: config.reminderIntervalMs,
+        logger,
+      });
+    }
+    const prune = async () => {
+      try {
+        const keys = await core.deps.idempotency.prune(config.idempotencyTtlMs);
+        const failures = await core.authenticator.pruneFailures();
+        if (keys + failures > 0) logger.info("pruned", { idempotencyKeys: keys, loginFailures: failures });
+      } catch (error) {
+        logger.warn("pruning failed", { error: String(error) });
+      }
     };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
-  });
-  core.close();
-  const { groupCommit: _histograms, ...writes } = core.store.stats;
+    await prune();
+    started.pruning = setInterval(prune, Math.min(config.idempotencyTtlMs, 3_600_000));
+    started.pruning.unref();
+    // Before "listening": whoever starts the service may stop it as soon as it says so.
+    stopped = untilStopped(started, logger);
+    logger.info("listening", {
+      url: server.url,
+      metrics: started.metricsServer?.url ?? "off",
+      database: core.store.location,
+      backend: config.upstream ? `upstream ${config.upstream.baseUrl}` : "embedded",
+      // In upstream mode the platform delivers the aggregator's messages; these serve only this process's own v4 calls.
+      email: config.smtp ? "smtp" : "outbox",
+      text: config.sms ? "sms" : "outbox",
+      reminders: config.reminderIntervalMs ? `every ${config.reminderIntervalMs / 1000} s` : "off",
+    });
+    if (seeded) process.stderr.write(`\n${demoBanner(seeded, server.url)}\n`);
+    else if (config.demo) process.stderr.write(demoPresentNotice(database));
+  } catch (error) {
+    await stopStarted(started).catch((stopError: unknown) =>
+      logger.error("stopping after a failed start failed", { error: String(stopError) }),
+    );
+    throw error;
+  }
+  await stopped;
+  const { groupCommit: _histograms, ...writes } = started.core.store.stats;
   logger.info("stopped", { writes });
   return 0;
 };

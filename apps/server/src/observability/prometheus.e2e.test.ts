@@ -3,7 +3,8 @@ import { appendRows, tamper } from "@payreq/core/testing/audit-rows";
 import { TEST_STORES } from "@payreq/core/testing/stores";
 import { describe, expect, it } from "vitest";
 import { basic, sunriseBody } from "../../test/harness.ts";
-import { pollFor, promtool, startPrometheus } from "../../test/prometheus.ts";
+import { pollFor } from "../../test/poll-for.ts";
+import { promtool, startPrometheus } from "../../test/prometheus.ts";
 import { startSeededServer } from "../../test/seeded-server.ts";
 
 const RULES = fileURLToPath(new URL("../../../../docs/prometheus/payreq-alerts.yml", import.meta.url));

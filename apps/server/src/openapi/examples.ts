@@ -2,6 +2,8 @@ import type {
   AuditListResponse,
   AuditRecord,
   AuditRecordSummary,
+  InvoicePaymentRequest,
+  InvoiceStateResponse,
   SendPaymentRequestBody,
   SendPaymentRequestResponse,
   UpstreamDepartmentResponse,
@@ -142,6 +144,29 @@ const invoice = {
 };
 
 export const v4InvoiceReadExample = { errors: [], warnings: [], invoice };
+
+export const v4InvoicePaymentExample: InvoicePaymentRequest = {
+  paidDate: "2026-11-24T15:04:05.000Z",
+  amount: 125.5,
+};
+
+export const v4InvoicePaidExample: InvoiceStateResponse = {
+  errors: [],
+  warnings: [],
+  invoice: {
+    ...invoice,
+    invoiceStatus: "PAID",
+    paidDate: "2026-11-24T15:04:05.000Z",
+    paidAmount: 125.5,
+    refundedAmount: 0,
+  },
+};
+
+export const v4InvoiceVoidExample: InvoiceStateResponse = {
+  errors: [],
+  warnings: [],
+  invoice: { ...invoice, invoiceStatus: "VOID" },
+};
 export const v4InvoiceResponseExample: UpstreamInvoiceResponse = { ...v4InvoiceReadExample, created: true };
 
 export const v4PaymentRequestExample: UpstreamPaymentRequestBody = {

@@ -22,7 +22,18 @@ const token = {
   schema: { type: "string" },
 };
 
-const paymentPage = (operationId: string, summary: string, ok: string) => ({
+const pdf = (description: string) => ({
+  description,
+  headers: {
+    "Content-Disposition": {
+      description: "inline, with the invoice's file name",
+      schema: { type: "string", example: 'inline; filename="invoice.pdf"' },
+    },
+  },
+  content: { "application/pdf": { schema: { type: "string", contentMediaType: "application/pdf" } } },
+});
+
+const paymentPage = (operationId: string, summary: string, ok: ReturnType<typeof html | typeof pdf>) => ({
   ...ROOT,
   get: {
     ...PUBLIC,
@@ -31,7 +42,7 @@ const paymentPage = (operationId: string, summary: string, ok: string) => ({
     summary,
     parameters: [token],
     responses: {
-      "200": html(ok),
+      "200": ok,
       "404": html("Unknown payment link"),
       "410": html("The payment link has expired"),
     },
@@ -46,11 +57,20 @@ const json = (description: string, schema: ReturnType<typeof schemaRef>, example
 
 /** The payment page customers open, health checks, and this document itself. */
 export const publicPaths = {
-  "/pay/{token}": paymentPage("showPaymentPage", "What a payment link asks for now", "The amount due now"),
+  "/pay/{token}": paymentPage(
+    "showPaymentPage",
+    "What a payment link asks for now",
+    html("The amount due now, or that the invoice was paid or cancelled"),
+  ),
   "/pay/{token}/invoice": paymentPage(
     "showPaymentInvoice",
-    "The invoice behind a payment link",
-    "The invoice",
+    "The invoice behind a payment link, with its PDF",
+    html("The invoice"),
+  ),
+  "/pay/{token}/invoice.pdf": paymentPage(
+    "downloadInvoicePdf",
+    "The invoice as a PDF: the same document an email with attachInvoice carries",
+    pdf("The invoice PDF"),
   ),
   "/healthz": {
     ...ROOT,

@@ -4,6 +4,8 @@ import {
   AuditRecordSummary,
   ErrorEnvelope,
   ErrorItem,
+  InvoicePaymentRequest,
+  InvoiceStateResponse,
   SendPaymentRequestBody,
   SendPaymentRequestResponse,
   UpstreamDepartmentResponse,
@@ -19,9 +21,8 @@ import * as z from "zod";
 
 export type JsonObject = Record<string, unknown>;
 
-/** The v4 reads answer the write's body without its `created` flag (see upstream-api/v4-operations.ts). */
+/** The v4 order reads answer the write's body without its `created` flag (see upstream-api/v4-operations.ts). */
 const DealerOrderReadResponse = UpstreamOrderResponse.omit({ created: true });
-const InvoiceReadResponse = UpstreamInvoiceResponse.omit({ created: true, previousAmount: true });
 
 /** app.ts answers these inline; described here so that the document covers them too. */
 export const HealthResponse = z.object({ status: z.literal("ok") });
@@ -45,7 +46,8 @@ const COMPONENTS = {
   V4DealerOrderReadResponse: DealerOrderReadResponse,
   V4InvoiceRequest: UpstreamInvoiceRequest,
   V4InvoiceResponse: UpstreamInvoiceResponse,
-  V4InvoiceReadResponse: InvoiceReadResponse,
+  V4InvoiceReadResponse: InvoiceStateResponse,
+  V4InvoicePaymentRequest: InvoicePaymentRequest,
   V4PaymentRequestBody: UpstreamPaymentRequestBody,
   V4PaymentRequestResponse: UpstreamPaymentRequestResponse,
   HealthResponse,

@@ -1,9 +1,12 @@
 import { type ErrorName, type Scope, Scopes } from "@payreq/contracts";
 import {
   v4DepartmentExample,
+  v4InvoicePaidExample,
+  v4InvoicePaymentExample,
   v4InvoiceReadExample,
   v4InvoiceRequestExample,
   v4InvoiceResponseExample,
+  v4InvoiceVoidExample,
   v4OrderReadExample,
   v4OrderRequestExample,
   v4OrderResponseExample,
@@ -143,6 +146,28 @@ export const v4Paths = {
       parameters: [invoiceGuid],
       response: { schema: "V4InvoiceReadResponse", example: v4InvoiceReadExample },
       errors: ["INVOICE_NOT_FOUND"],
+    }),
+  },
+  [`${BASE}/invoices/{invoiceGuid}/payment`]: {
+    post: operation({
+      operationId: "v4RecordInvoicePayment",
+      summary:
+        "Record a payment (paidDate, and amount when not the whole invoice) or a refund (refundedAmount: the total refunded so far)",
+      scope: Scopes.invoiceWrite,
+      parameters: [invoiceGuid],
+      request: { schema: "V4InvoicePaymentRequest", example: v4InvoicePaymentExample },
+      response: { schema: "V4InvoiceReadResponse", example: v4InvoicePaidExample },
+      errors: ["INVOICE_NOT_FOUND", "INVOICE_CANCELLED", "INVOICE_ALREADY_PAID", "INVOICE_NOT_PAID"],
+    }),
+  },
+  [`${BASE}/invoices/{invoiceGuid}/void`]: {
+    post: operation({
+      operationId: "v4VoidInvoice",
+      summary: "Cancel an open invoice (no body): its links show it cancelled and its reminder is not sent",
+      scope: Scopes.invoiceWrite,
+      parameters: [invoiceGuid],
+      response: { schema: "V4InvoiceReadResponse", example: v4InvoiceVoidExample },
+      errors: ["INVOICE_NOT_FOUND", "INVOICE_ALREADY_PAID"],
     }),
   },
   [`${BASE}/payment-requests`]: {

@@ -1,4 +1,11 @@
-import { findPaymentPage, formatMoney, type PaymentPage } from "@payreq/core";
+import {
+  findInvoiceDocument,
+  findPaymentPage,
+  formatMoney,
+  invoiceFileName,
+  type PaymentPage,
+  renderInvoicePdf,
+} from "@payreq/core";
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import type { AppDeps, AppEnv } from "../http/env.ts";
@@ -53,7 +60,11 @@ export const registerPaymentPageRoutes = (app: Hono<AppEnv>, { core, hsts }: App
 ${page.esignRequired ? html`<p>You will be asked to sign the invoice before paying.</p>` : ""}
 ${page.attachInvoice ? html`<p><a href="/pay/${c.req.param("token")}/invoice">View the invoice</a></p>` : ""}
 <p class="muted">Link valid until ${new Date(page.expiresAt).toUTCString()}.</p>`
-        : html`${summary(page)}<p>${page.invoiceStatus === "PAID" ? "This invoice has been paid. Thank you." : "This invoice has been cancelled."}</p>`;
+        : page.invoiceStatus === "PAID"
+          ? html`${summary(page)}<p class="paid">This invoice has been paid. Thank you.</p>
+<p class="muted">Paid ${formatMoney(page.paidAmountCents ?? page.amountCents)}${page.paidDate ? ` on ${new Date(page.paidDate).toUTCString()}` : ""}.</p>
+${page.refundedAmountCents ? html`<p class="muted">Refunded: ${formatMoney(page.refundedAmountCents)}.</p>` : ""}`
+          : html`${summary(page)}<p>This invoice has been cancelled.</p>`;
     return c.html(layout(`Pay ${page.dealerName}`, body));
   });
 
@@ -64,8 +75,25 @@ ${page.attachInvoice ? html`<p><a href="/pay/${c.req.param("token")}/invoice">Vi
       layout(
         "Invoice",
         html`${summary(page)}<p>Invoice amount: <strong>${formatMoney(page.amountCents)}</strong> (${page.invoiceStatus.toLowerCase()})</p>
-${page.fileName ? html`<p class="muted">Document: ${page.fileName}</p>` : ""}`,
+<p><a href="/pay/${c.req.param("token")}/invoice.pdf">Download the invoice (PDF): ${invoiceFileName(page)}</a></p>
+${page.esignRequired ? html`<p>You will be asked to sign the invoice before paying.</p>` : ""}`,
       ),
     );
+  });
+
+  /** The same PDF the email attaches: the invoice as it stands now, rendered from it each time. */
+  app.get("/pay/:token/invoice.pdf", async (c) => {
+    const token = c.req.param("token");
+    const found = await findInvoiceDocument(core.store.sql, token);
+    if (!found) return c.html(missing(404), 404);
+    if (found.expiresAt <= core.clock.now()) return c.html(missing(410), 410);
+    const pdf = await renderInvoicePdf(
+      found.document,
+      `${core.paymentUrls.baseUrl.replace(/\/+$/, "")}/${token}`,
+    );
+    return c.body(new Uint8Array(pdf), 200, {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `inline; filename="${invoiceFileName(found.document)}"`,
+    });
   });
 };

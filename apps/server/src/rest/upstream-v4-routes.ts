@@ -28,7 +28,14 @@ export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps, backe
 
   // One audit middleware per path, naming the operation by method: every call gets exactly one row.
   const operations = new Map<string, Record<string, string>>();
-  const route = (method: "GET" | "POST", path: string, operation: string, handle: Handler) => {
+  /** A POST carries a JSON body unless `bodiless` (an action on the resource in the path, such as void). */
+  const route = (
+    method: "GET" | "POST",
+    path: string,
+    operation: string,
+    handle: Handler,
+    { bodiless = false } = {},
+  ) => {
     const full = `${BASE}${path}`;
     const byMethod = operations.get(full);
     if (byMethod) byMethod[method] = operation;
@@ -42,6 +49,8 @@ export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps, backe
     }
     if (method === "GET")
       app.get(full, authenticate(deps), async (c) => respond(c, await handle(c, undefined)));
+    else if (bodiless)
+      app.post(full, authenticate(deps), async (c) => respond(c, await handle(c, undefined)));
     else {
       app.post(full, authenticate(deps), requireJson(), async (c) => {
         const body = await readJsonBody(c);
@@ -70,6 +79,16 @@ export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps, backe
   route("POST", "/invoices", "v4.invoices", (c, body) => api.ensureInvoice(callOf(c), body));
   route("GET", "/invoices/:invoiceGuid", "v4.invoices.get", (c) =>
     api.read(callOf(c), { kind: "invoice", invoiceGuid: c.req.param("invoiceGuid") ?? "" }),
+  );
+  route("POST", "/invoices/:invoiceGuid/payment", "v4.invoices.payment", (c, body) =>
+    api.recordPayment(callOf(c), c.req.param("invoiceGuid") ?? "", body),
+  );
+  route(
+    "POST",
+    "/invoices/:invoiceGuid/void",
+    "v4.invoices.void",
+    (c) => api.voidInvoice(callOf(c), c.req.param("invoiceGuid") ?? ""),
+    { bodiless: true },
   );
   route("POST", "/payment-requests", "v4.payment-requests", (c, body) =>
     api.sendPaymentRequest(callOf(c), body, c.req.header("idempotency-key")),

@@ -186,6 +186,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v4/departments/{departmentUuid}/invoices/{invoiceGuid}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a payment (paidDate, and amount when not the whole invoice) or a refund (refundedAmount: the total refunded so far)
+         * @description ApiScope: payment.invoice.write. API Scope Level: DepartmentScope. Every call is audited.
+         */
+        post: operations["v4RecordInvoicePayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v4/departments/{departmentUuid}/invoices/{invoiceGuid}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an open invoice (no body): its links show it cancelled and its reminder is not sent
+         * @description ApiScope: payment.invoice.write. API Scope Level: DepartmentScope. Every call is audited.
+         */
+        post: operations["v4VoidInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v4/departments/{departmentUuid}/payment-requests": {
         parameters: {
             query?: never;
@@ -230,8 +270,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The invoice behind a payment link */
+        /** The invoice behind a payment link, with its PDF */
         get: operations["showPaymentInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/{token}/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice as a PDF: the same document an email with attachInvoice carries */
+        get: operations["downloadInvoicePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -527,6 +584,9 @@ export interface components {
                 /** @enum {string} */
                 invoiceStatus: "OPEN" | "PAID" | "VOID";
                 amount: number;
+                paidDate?: string;
+                paidAmount?: number;
+                refundedAmount?: number;
                 paymentDealerOrder: {
                     dealerOrderUuid: string;
                     departmentUuid: string;
@@ -543,11 +603,20 @@ export interface components {
                 /** @enum {string} */
                 invoiceStatus: "OPEN" | "PAID" | "VOID";
                 amount: number;
+                paidDate?: string;
+                paidAmount?: number;
+                refundedAmount?: number;
                 paymentDealerOrder: {
                     dealerOrderUuid: string;
                     departmentUuid: string;
                 };
             };
+        };
+        V4InvoicePaymentRequest: {
+            /** Format: date-time */
+            paidDate?: string;
+            amount?: number;
+            refundedAmount?: number;
         };
         V4PaymentRequestBody: {
             invoiceGuid: string;
@@ -2152,6 +2221,327 @@ export interface operations {
             };
         };
     };
+    v4RecordInvoicePayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The invoice's guid */
+                invoiceGuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "paidDate": "2026-11-24T15:04:05.000Z",
+                 *       "amount": 125.5
+                 *     }
+                 */
+                "application/json": components["schemas"]["V4InvoicePaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "invoice": {
+                     *         "guid": "01a20bfd-f99f-7313-a51d-7447149e27f1",
+                     *         "invoiceStatus": "PAID",
+                     *         "amount": 125.5,
+                     *         "paymentDealerOrder": {
+                     *           "dealerOrderUuid": "01a20bfd-f99e-720e-bcf3-3f545db96dfd",
+                     *           "departmentUuid": "de9a0000-0000-4000-8000-000000000001"
+                     *         },
+                     *         "paidDate": "2026-11-24T15:04:05.000Z",
+                     *         "paidAmount": 125.5,
+                     *         "refundedAmount": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["V4InvoiceReadResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109016 INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running; retry after Retry-After. Codes: 109027 INVOICE_CANCELLED, 109028 INVOICE_ALREADY_PAID, 109029 INVOICE_NOT_PAID */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over 64 KiB. Codes: 109004 PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Content-Type is not application/json. Codes: 109005 UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    v4VoidInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The invoice's guid */
+                invoiceGuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "invoice": {
+                     *         "guid": "01a20bfd-f99f-7313-a51d-7447149e27f1",
+                     *         "invoiceStatus": "VOID",
+                     *         "amount": 125.5,
+                     *         "paymentDealerOrder": {
+                     *           "dealerOrderUuid": "01a20bfd-f99e-720e-bcf3-3f545db96dfd",
+                     *           "departmentUuid": "de9a0000-0000-4000-8000-000000000001"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["V4InvoiceReadResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109016 INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running; retry after Retry-After. Codes: 109028 INVOICE_ALREADY_PAID */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     v4SendPaymentRequest: {
         parameters: {
             query?: never;
@@ -2347,7 +2737,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The amount due now */
+            /** @description The amount due now, or that the invoice was paid or cancelled */
             200: {
                 headers: {
                     "Cache-Control"?: "no-store";
@@ -2403,6 +2793,53 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description Unknown payment link */
+            404: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    "Referrer-Policy"?: "no-referrer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The payment link has expired */
+            410: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    "Referrer-Policy"?: "no-referrer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    downloadInvoicePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the payment URL (64 characters of base64url) */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice PDF */
+            200: {
+                headers: {
+                    /** @description inline, with the invoice's file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description Unknown payment link */

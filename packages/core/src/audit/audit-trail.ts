@@ -8,7 +8,7 @@ export type TimelineEntry = {
   detail?: string;
 };
 
-export type Transport = "rest" | "trpc" | "upstream-api" | "cli";
+export type Transport = "rest" | "trpc" | "upstream-api" | "cli" | "scheduler";
 
 /** What every audited call carries from its transport. */
 export type CallMeta = {

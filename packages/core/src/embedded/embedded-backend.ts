@@ -68,6 +68,7 @@ export const createEmbeddedBackend = ({
           invoice,
           flags,
           requestId,
+          mayHaveReminder: true,
         });
         const prepared: Prepared = {
           department,
@@ -77,7 +78,12 @@ export const createEmbeddedBackend = ({
             orderNumber: order.orderNumber,
             created: false,
           },
-          invoice: { uuid: invoice.uuid, amountCents: invoice.amountCents, created: false },
+          invoice: {
+            uuid: invoice.uuid,
+            amountCents: invoice.amountCents,
+            created: false,
+            fileName: invoice.fileName,
+          },
           paymentRequest,
           customer,
         };

@@ -17,7 +17,8 @@ export const ensureOpenInvoice = async (
   if (open) {
     await updateInvoice(tx, open.uuid, fields, now);
     const previousAmountCents = open.amountCents !== fields.amountCents ? open.amountCents : undefined;
-    return { invoice: { ...open, amountCents: fields.amountCents }, created: false, previousAmountCents };
+    const invoice = { ...open, amountCents: fields.amountCents, fileName: fields.fileName ?? open.fileName };
+    return { invoice, created: false, previousAmountCents };
   }
   const invoice: Invoice = {
     uuid: ids.next(),
@@ -25,6 +26,7 @@ export const ensureOpenInvoice = async (
     departmentUuid: order.departmentUuid,
     status: "OPEN",
     amountCents: fields.amountCents,
+    fileName: fields.fileName ?? null,
   };
   await insertInvoice(tx, invoice, fields, now);
   return { invoice, created: true };

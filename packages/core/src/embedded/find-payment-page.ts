@@ -13,6 +13,9 @@ export type PaymentPage = {
   esignRequired: boolean;
   attachInvoice: boolean;
   fileName: string | null;
+  paidDate: string | null;
+  paidAmountCents: number | null;
+  refundedAmountCents: number | null;
 };
 
 /** What a payment link shows; looked up by the token's hash, the only form in which tokens are stored. */
@@ -29,6 +32,8 @@ export const findPaymentPage = async (sql: Sql, token: string): Promise<PaymentP
     `select d.name as "dealerName", o.order_type as "orderType", o.order_number as "orderNumber", i.description,
             i.amount_cents as "amountCents", i.status as "invoiceStatus", p.expires_at as "expiresAt",
             p.esign_required as "esignRequired", p.attach_invoice as "attachInvoice", i.file_name as "fileName",
+            i.paid_date as "paidDate", i.paid_amount_cents as "paidAmountCents",
+            i.refunded_amount_cents as "refundedAmountCents",
             p.token_hash as "tokenHash"
      from payment_requests p
      join invoices i on i.uuid = p.invoice_uuid

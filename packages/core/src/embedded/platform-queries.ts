@@ -10,7 +10,7 @@ const ORDER_COLUMNS = `uuid, department_uuid as "departmentUuid", order_type as 
   order_number as "orderNumber", customer_uuid as "customerUuid", dealer_associate_uuid as "dealerAssociateUuid",
   amount_cents as "amountCents", status`;
 const INVOICE_COLUMNS = `uuid, order_uuid as "orderUuid", department_uuid as "departmentUuid", status,
-  amount_cents as "amountCents"`;
+  amount_cents as "amountCents", file_name as "fileName"`;
 
 export const getDepartment = (sql: Sql, uuid: string) =>
   sql.get<Department>(
@@ -178,10 +178,15 @@ export const recordResults = (
     paymentRequestUuid,
   ]);
 
-type OutboxRow = DeliveryRecord & { uuid: string; paymentRequestUuid: string };
+export type OutboxRow = DeliveryRecord & {
+  uuid: string;
+  paymentRequestUuid: string;
+  /** A reminder of the payment request, or (by default) the request itself. */
+  purpose?: "request" | "reminder";
+};
 
 const OUTBOX_COLUMNS = `uuid, payment_request_uuid, customer_uuid, channel, recipient, subject, body, status, provider,
-  provider_ref, error, length, segments, created_at`;
+  provider_ref, error, length, segments, purpose, attachment, created_at`;
 
 const outboxValues = (row: OutboxRow, now: number): SqlParam[] => [
   row.uuid,
@@ -197,6 +202,8 @@ const outboxValues = (row: OutboxRow, now: number): SqlParam[] => [
   row.error ?? null,
   row.length ?? null,
   row.segments ?? null,
+  row.purpose ?? "request",
+  row.attachment ?? null,
   now,
 ];
 
@@ -205,7 +212,7 @@ export const insertOutbox = (sql: Sql, row: OutboxRow, now: number) => insertOut
 /** The messages of one call in one statement (one round trip on PostgreSQL). */
 export const insertOutboxRows = async (sql: Sql, rows: OutboxRow[], now: number) => {
   if (rows.length === 0) return;
-  const tuple = `(${Array.from({ length: 14 }, () => "?").join(", ")})`;
+  const tuple = `(${Array.from({ length: 16 }, () => "?").join(", ")})`;
   await sql.run(
     `insert into outbox (${OUTBOX_COLUMNS}) values ${rows.map(() => tuple).join(", ")}`,
     rows.flatMap((row) => outboxValues(row, now)),

@@ -14,6 +14,10 @@ export type OutboxEntry = {
   error: string | null;
   length: number | null;
   segments: number | null;
+  /** The payment request itself, or a reminder of it. */
+  purpose: "request" | "reminder";
+  /** For an email: the file name of the invoice PDF it carried. */
+  attachment: string | null;
 };
 
 export type OutboxFilter = {
@@ -41,7 +45,8 @@ export const listOutbox = async (sql: Sql, filter: OutboxFilter = {}): Promise<O
   }
   const rows = await sql.all<Omit<OutboxEntry, "createdAt"> & { createdAt: number }>(
     `select created_at as "createdAt", payment_request_uuid as "paymentRequestUuid", customer_uuid as "customerUuid",
-            channel, recipient, subject, body, status, provider, provider_ref as "providerRef", error, length, segments
+            channel, recipient, subject, body, status, provider, provider_ref as "providerRef", error, length, segments,
+            purpose, attachment
      from outbox ${clauses.length ? `where ${clauses.join(" and ")}` : ""} order by uuid desc limit ?`,
     [...params, Math.min(filter.limit ?? 50, 1000)],
   );

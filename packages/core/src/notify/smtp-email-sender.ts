@@ -26,6 +26,15 @@ export const createSmtpEmailSender = (settings: SmtpSettings) => {
       subject: message.subject,
       text: message.text,
       ...(message.html ? { html: message.html } : {}),
+      ...(message.attachments
+        ? {
+            attachments: (await message.attachments()).map((file) => ({
+              filename: file.filename,
+              contentType: file.contentType,
+              content: Buffer.from(file.content),
+            })),
+          }
+        : {}),
     });
     if (info.rejected.length > 0 || info.accepted.length === 0) {
       throw new ProviderError(`SMTP server did not accept the recipient: ${info.response ?? "no response"}`);

@@ -1,4 +1,5 @@
 import type { AuditTrail } from "../audit/audit-trail.ts";
+import { invoiceAttachment } from "../invoices/invoice-attachment.ts";
 import type { DeliveryRecord } from "../ports.ts";
 import { type DeliveryOutcome, deliver } from "./deliver.ts";
 import type { Claim } from "./idempotency.ts";
@@ -40,6 +41,13 @@ export const deliverPrepared = async (
         sendAsEmail,
         mayHaveSent,
         timeoutMs: deps.deliveryTimeoutMs,
+        invoicePdf: options.attachInvoice
+          ? invoiceAttachment(deps.store.sql, paymentRequest, {
+              fileName: invoice.fileName,
+              orderType: order.orderType,
+              orderNumber: order.orderNumber,
+            })
+          : undefined,
         context: {
           dealerName: department.dealerName,
           orderType: order.orderType,

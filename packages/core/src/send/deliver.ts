@@ -1,9 +1,18 @@
 import { type DeliveryResult, type WarningItem, type WarningName, warningItem } from "@payreq/contracts";
 import { maskEmail, maskPhone } from "../mask.ts";
 import { smsSize, toE164 } from "../notify/sms-segments.ts";
-import type { Channel, Customer, DeliveryRecord, Notifier, Receipt } from "../ports.ts";
+import type { Attachments, Channel, Customer, DeliveryRecord, Notifier, Receipt } from "../ports.ts";
 import { maskPaymentTokens } from "../redact.ts";
-import { type MessageContext, type MessageTemplates, renderEmail, renderText } from "./templates.ts";
+import {
+  type MessageContext,
+  type MessagePurpose,
+  type MessageTemplates,
+  renderEmail,
+  renderText,
+} from "./templates.ts";
+
+/** The invoice PDF an email carries: its name, and the document, rendered only if a provider transmits it. */
+export type InvoiceAttachment = { fileName: string; render: () => Promise<Uint8Array> };
 
 export type ChannelOutcome = {
   result: DeliveryResult;
@@ -87,9 +96,13 @@ export const deliver = async (
     timeoutMs: number;
     /** A retry after an attempt that may already have handed messages to the notifier: send nothing again. */
     mayHaveSent?: boolean;
+    /** The payment request itself (default) or its reminder. */
+    purpose?: MessagePurpose;
+    invoicePdf?: InvoiceAttachment | undefined;
   },
 ): Promise<DeliveryOutcome> => {
-  const { customer, context, timeoutMs, templates } = input;
+  const { customer, context, timeoutMs, templates, invoicePdf } = input;
+  const purpose = input.purpose ?? "request";
   const notRepeated = (channel: string): ChannelOutcome => ({
     result: "FAILURE",
     warning: warningItem("DELIVERY_NOT_REPEATED", {
@@ -102,7 +115,7 @@ export const deliver = async (
     if (!customer.phone) return skipped("TEXT_NO_PHONE");
     if (!customer.textOptIn) return skipped("TEXT_NOT_OPTED_IN");
     if (input.mayHaveSent) return notRepeated("Text");
-    const body = renderText(templates, context);
+    const body = renderText(templates, context, purpose);
     const { length, segments } = smsSize(body);
     const base = {
       channel: "text" as const,
@@ -135,16 +148,26 @@ export const deliver = async (
     if (!customer.email) return skipped("EMAIL_NO_ADDRESS");
     if (input.mayHaveSent) return notRepeated("Email");
     const address = customer.email;
-    const message = renderEmail(templates, context);
+    const message = renderEmail(templates, context, purpose);
     const base = {
       channel: "email" as const,
       customerUuid: customer.uuid,
       recipient: maskEmail(address),
       subject: message.subject,
       body: maskPaymentTokens(message.text),
+      attachment: invoicePdf?.fileName,
     };
+    const attachments: Attachments | undefined = invoicePdf
+      ? async () => [
+          {
+            filename: invoicePdf.fileName,
+            contentType: "application/pdf",
+            content: await invoicePdf.render(),
+          },
+        ]
+      : undefined;
     return send("email", notifier.providers?.email ?? "unknown", base, timeoutMs, (signal) =>
-      notifier.sendEmail({ to: address, ...message, fromName: context.dealerName }, signal),
+      notifier.sendEmail({ to: address, ...message, fromName: context.dealerName, attachments }, signal),
     );
   };
 

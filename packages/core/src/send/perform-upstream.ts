@@ -87,7 +87,7 @@ export const performUpstream = async (
     "payment-request",
     () =>
       backend.sendRemotely({
-        invoice: { ...invoice, status: "OPEN" },
+        invoice: { ...invoice, status: "OPEN", fileName: fields.fileName ?? null },
         body,
         idempotencyKey: call.upstreamKey,
       }),

@@ -18,7 +18,14 @@ import type {
 export type Prepared = {
   department: Department;
   order: { uuid: string; orderType: string; orderNumber: string; created: boolean };
-  invoice: { uuid: string; amountCents: number; created: boolean; previousAmountCents?: number | undefined };
+  invoice: {
+    uuid: string;
+    amountCents: number;
+    created: boolean;
+    previousAmountCents?: number | undefined;
+    /** The document's file name (absent in recovery points stored before it was kept). */
+    fileName?: string | null | undefined;
+  };
   paymentRequest: CreatedPaymentRequest;
   customer: Customer;
 };
@@ -73,6 +80,7 @@ type Steps = {
     invoice: Invoice;
     flags: PaymentRequestFlags;
     requestId: string;
+    mayHaveReminder: boolean;
   }): Promise<CreatedPaymentRequest>;
 };
 
@@ -109,6 +117,7 @@ export const prepareSteps = async (
           sendAsEmail: body.sendAsEmail ?? false,
         },
         requestId,
+        mayHaveReminder: !ensured.created || body.reminderDate !== undefined,
       }),
     (r) => r.uuid,
   );
@@ -126,6 +135,7 @@ export const prepareSteps = async (
       amountCents: ensured.invoice.amountCents,
       created: ensured.created,
       previousAmountCents: ensured.previousAmountCents,
+      fileName: ensured.invoice.fileName,
     },
     paymentRequest,
     customer: resolved.customer,

@@ -21,6 +21,10 @@ export const TEMPLATE_KINDS = [
   "email-subject",
   "email-text",
   "email-html",
+  "reminder-text",
+  "reminder-email-subject",
+  "reminder-email-text",
+  "reminder-email-html",
 ] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export type MessageTemplates = Record<TemplateKind, string>;
@@ -30,8 +34,9 @@ export const PAY_LINK_TAG = "_payurl";
 export const INVOICE_LINK_TAG = "_invoiceurls";
 
 /**
- * The platform's three automated texts (zero amount: a warranty copy; a customer with an email; without one) and
- * the email. Placeholders: {dealer} {customer} {order} {amount} {description} {invoiceLine} {esignLine}.
+ * The platform's three automated texts (zero amount: a warranty copy; a customer with an email; without one), the
+ * email, and the reminder of an invoice still open at its reminderDate (a text and an email). Placeholders:
+ * {dealer} {customer} {order} {amount} {description} {invoiceLine} {esignLine}.
  */
 export const DEFAULT_TEMPLATES: MessageTemplates = {
   "text-zero-amount":
@@ -44,10 +49,21 @@ export const DEFAULT_TEMPLATES: MessageTemplates = {
     "Hello {customer},\n\nYour invoice for {order} of {amount} is ready.\n{description}\n\nPay securely here: _payurl\n{invoiceLine}{esignLine}\nThank you,\n{dealer}",
   "email-html":
     '<p>Hello {customer},</p><p>Your invoice for {order} of <strong>{amount}</strong> is ready.</p><p>{description}</p><p><a href="_payurl">Pay securely</a></p>{invoiceLine}{esignLine}<p>Thank you,<br>{dealer}</p>',
+  "reminder-text":
+    "{dealer}: a reminder that your invoice for {order} of {amount} is still open. Pay securely here: _payurl",
+  "reminder-email-subject": "Reminder from {dealer}: payment for {order}",
+  "reminder-email-text":
+    "Hello {customer},\n\nThis is a reminder that your invoice for {order} of {amount} is still open.\n{description}\n\nPay securely here: _payurl\n{invoiceLine}{esignLine}\nThank you,\n{dealer}",
+  "reminder-email-html":
+    '<p>Hello {customer},</p><p>This is a reminder that your invoice for {order} of <strong>{amount}</strong> is still open.</p><p>{description}</p><p><a href="_payurl">Pay securely</a></p>{invoiceLine}{esignLine}<p>Thank you,<br>{dealer}</p>',
 };
 
+/** Whether a message is the payment request itself or its reminder: each has its own wording. */
+export type MessagePurpose = "request" | "reminder";
+
 /** Kinds that must carry the pay link: a message without it would ask for a payment the customer cannot make. */
-export const requiresPayLink = (kind: TemplateKind) => kind !== "email-subject";
+export const requiresPayLink = (kind: TemplateKind) =>
+  kind !== "email-subject" && kind !== "reminder-email-subject";
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -89,16 +105,37 @@ export const renderTemplate = (
   );
 };
 
-export const chooseTextKind = (context: MessageContext): TemplateKind => {
+export const chooseTextKind = (
+  context: MessageContext,
+  purpose: MessagePurpose = "request",
+): TemplateKind => {
+  if (purpose === "reminder") return "reminder-text";
   if (context.amountCents === 0) return "text-zero-amount";
   return context.customerHasEmail ? "text-with-email" : "text-without-email";
 };
 
-export const renderText = (templates: MessageTemplates, context: MessageContext): string =>
-  renderTemplate(templates[chooseTextKind(context)], context);
+/** A text for an invoice the customer may view carries its link, wherever the dealer's wording leaves it out. */
+const withInvoiceLink = (template: string, context: MessageContext) =>
+  context.attachInvoice && !template.includes(INVOICE_LINK_TAG) && !template.includes("{invoiceLine}")
+    ? `${template} Invoice: ${INVOICE_LINK_TAG}`
+    : template;
 
-export const renderEmail = (templates: MessageTemplates, context: MessageContext) => ({
-  subject: renderTemplate(templates["email-subject"], context),
-  text: renderTemplate(templates["email-text"], context),
-  html: renderTemplate(templates["email-html"], context, "html"),
-});
+export const renderText = (
+  templates: MessageTemplates,
+  context: MessageContext,
+  purpose: MessagePurpose = "request",
+): string => renderTemplate(withInvoiceLink(templates[chooseTextKind(context, purpose)], context), context);
+
+export const renderEmail = (
+  templates: MessageTemplates,
+  context: MessageContext,
+  purpose: MessagePurpose = "request",
+) => {
+  const kind = (part: "subject" | "text" | "html"): TemplateKind =>
+    purpose === "reminder" ? `reminder-email-${part}` : `email-${part}`;
+  return {
+    subject: renderTemplate(templates[kind("subject")], context),
+    text: renderTemplate(templates[kind("text")], context),
+    html: renderTemplate(templates[kind("html")], context, "html"),
+  };
+};

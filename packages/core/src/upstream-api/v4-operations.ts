@@ -2,6 +2,8 @@ import {
   DepartmentUuid,
   type ErrorEnvelope,
   IdempotencyKey,
+  InvoicePaymentRequest,
+  type InvoiceStateResponse,
   type Scope,
   Scopes,
   toRequestErrors,
@@ -28,8 +30,14 @@ import {
 import { recordDelivery } from "../embedded/record-delivery.ts";
 import { PayreqError } from "../errors.ts";
 import type { IdGenerator } from "../ids.ts";
-import { fromCents } from "../money.ts";
-import type { Department, EmbeddedBackend, Invoice, Order } from "../ports.ts";
+import {
+  getInvoiceState,
+  invoiceBody,
+  recordInvoicePayment,
+  voidInvoice,
+} from "../invoices/record-payment.ts";
+import { fromCents, toCents } from "../money.ts";
+import type { Department, EmbeddedBackend, Order } from "../ports.ts";
 import { deliverPrepared } from "../send/deliver-prepared.ts";
 import { fingerprintOf, finishKey } from "../send/idempotency.ts";
 import { invoiceFieldsOf, orderRequestOf } from "../send/prepare.ts";
@@ -128,24 +136,16 @@ export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend; i
         call,
         what.kind === "invoice" || what.kind === "open-invoice" ? Scopes.invoiceRead : Scopes.dealerOrderRead,
         async (department) => {
-          const invoiceBody = (invoice: Invoice) => ({
-            guid: invoice.uuid,
-            invoiceStatus: invoice.status,
-            amount: fromCents(invoice.amountCents),
-            paymentDealerOrder: {
-              dealerOrderUuid: invoice.orderUuid,
-              departmentUuid: invoice.departmentUuid,
-            },
-          });
+          const invoiceOf = async (uuid: string) => {
+            const state = await getInvoiceState(sql, uuid, department.uuid);
+            if (!state) throw new PayreqError("INVOICE_NOT_FOUND");
+            return invoiceBody(state);
+          };
           const ok = (payload: Record<string, unknown>) => ({
             status: 200,
             body: { errors: [], warnings: [], ...payload },
           });
-          if (what.kind === "invoice") {
-            const invoice = await getInvoice(sql, what.invoiceGuid, department.uuid);
-            if (!invoice) throw new PayreqError("INVOICE_NOT_FOUND");
-            return ok({ invoice: invoiceBody(invoice) });
-          }
+          if (what.kind === "invoice") return ok({ invoice: await invoiceOf(what.invoiceGuid) });
           const order =
             what.kind === "order-by-number"
               ? await getOrderByNumber(sql, department.uuid, what.orderType, what.orderNumber)
@@ -155,7 +155,7 @@ export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend; i
           const invoice = await getOpenInvoice(sql, order.uuid);
           if (!invoice)
             throw new PayreqError("INVOICE_NOT_FOUND", { description: "The order has no open invoice." });
-          return ok({ invoice: invoiceBody(invoice) });
+          return ok({ invoice: await invoiceOf(invoice.uuid) });
         },
       ),
 
@@ -216,6 +216,41 @@ export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend; i
             },
           },
         };
+      }),
+
+    /**
+     * Record Invoice Payment: the platform records a payment (paidDate, the amount paid) or a refund (the total
+     * refunded). The same payment recorded again answers the same invoice.
+     */
+    recordPayment: (
+      call: Call,
+      invoiceGuid: string,
+      input: unknown,
+    ): Promise<V4Result<InvoiceStateResponse>> =>
+      run(call, Scopes.invoiceWrite, async (department) => {
+        const body = parse(InvoicePaymentRequest, input);
+        const invoice = await recordInvoicePayment(store, clock, {
+          departmentUuid: department.uuid,
+          invoiceUuid: invoiceGuid,
+          change: {
+            ...(body.paidDate !== undefined ? { paidDate: body.paidDate } : {}),
+            ...(body.amount !== undefined ? { amountCents: toCents(body.amount) } : {}),
+            ...(body.refundedAmount !== undefined
+              ? { refundedAmountCents: toCents(body.refundedAmount) }
+              : {}),
+          },
+        });
+        return { status: 200, body: { errors: [], warnings: [], invoice: invoiceBody(invoice) } };
+      }),
+
+    /** Cancel Invoice: an open invoice becomes VOID; cancelling it again answers the same. */
+    voidInvoice: (call: Call, invoiceGuid: string): Promise<V4Result<InvoiceStateResponse>> =>
+      run(call, Scopes.invoiceWrite, async (department) => {
+        const invoice = await voidInvoice(store, clock, {
+          departmentUuid: department.uuid,
+          invoiceUuid: invoiceGuid,
+        });
+        return { status: 200, body: { errors: [], warnings: [], invoice: invoiceBody(invoice) } };
       }),
 
     /**

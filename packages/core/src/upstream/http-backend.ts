@@ -278,6 +278,7 @@ export const createHttpBackend = (
           departmentUuid: invoice.paymentDealerOrder.departmentUuid,
           status: invoice.invoiceStatus,
           amountCents: Math.round(invoice.amount * 100),
+          fileName: fields.fileName ?? null,
         },
         created,
         previousAmountCents: previousAmount === undefined ? undefined : Math.round(previousAmount * 100),

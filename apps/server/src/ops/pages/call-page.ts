@@ -81,7 +81,7 @@ ${warnings.map(
 
 const messageRow = (m: OutboxEntry) => html`<tr>
 <td>${timeOf(m.createdAt)}</td>
-<td>${m.channel}</td>
+<td>${m.channel}${m.purpose === "reminder" ? " (reminder)" : ""}${m.attachment ? html`<br><span class="muted">${m.attachment}</span>` : ""}</td>
 <td>${m.recipient}</td>
 <td>${deliveryBadge(m.status)}</td>
 <td>${m.provider}</td>
@@ -102,7 +102,7 @@ ${
   r.paymentRequestUuid
     ? html`${dataTable(
         "messages-caption",
-        "Messages this call sent, from the outbox",
+        "Messages of this call's payment request (the request and its reminders), from the outbox",
         ["Time", "Channel", "Recipient", "Status", "Provider", "Provider id", "Segments", "Error"],
         view.messages.map(messageRow),
       )}

@@ -98,6 +98,7 @@ export const invoices = pgTable(
     description: text("description"),
     refundedAmountCents: bigint("refunded_amount_cents", { mode: "number" }),
     paidDate: text("paid_date"),
+    paidAmountCents: bigint("paid_amount_cents", { mode: "number" }),
     signatureFileName: text("signature_file_name"),
     reminderDate: text("reminder_date"),
     reminderMileage: bigint("reminder_mileage", { mode: "number" }),
@@ -154,9 +155,44 @@ export const outbox = pgTable(
     error: text("error"),
     length: integer("length"),
     segments: integer("segments"),
+    purpose: text("purpose").notNull().default("request"),
+    attachment: text("attachment"),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_payment_request").on(t.paymentRequestUuid)],
+);
+
+export const reminders = pgTable(
+  "reminders",
+  {
+    uuid: text("uuid").primaryKey(),
+    invoiceUuid: text("invoice_uuid")
+      .notNull()
+      .references(() => invoices.uuid),
+    departmentUuid: text("department_uuid").notNull(),
+    paymentRequestUuid: text("payment_request_uuid")
+      .notNull()
+      .references(() => paymentRequests.uuid),
+    reminderDate: text("reminder_date").notNull(),
+    dueAt: ms("due_at").notNull(),
+    status: text("status").notNull(),
+    paymentUrl: text("payment_url"),
+    invoiceUrl: text("invoice_url"),
+    ownerId: bigint("owner_id", { mode: "number" }),
+    claimedAt: ms("claimed_at"),
+    attempts: integer("attempts").notNull().default(0),
+    textResult: text("text_result"),
+    emailResult: text("email_result"),
+    reason: text("reason"),
+    requestId: text("request_id"),
+    createdAt: createdAt(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("reminders_invoice_date").on(t.invoiceUuid, t.reminderDate),
+    uniqueIndex("reminders_one_pending_per_invoice").on(t.invoiceUuid).where(sql`status = 'PENDING'`),
+    index("reminders_due").on(t.status, t.dueAt),
+  ],
 );
 
 export const apiUsers = pgTable("api_users", {

@@ -83,6 +83,8 @@ export const invoices = sqliteTable(
     description: text("description"),
     refundedAmountCents: integer("refunded_amount_cents"),
     paidDate: text("paid_date"),
+    /** Set with a recorded payment (status PAID). */
+    paidAmountCents: integer("paid_amount_cents"),
     signatureFileName: text("signature_file_name"),
     reminderDate: text("reminder_date"),
     reminderMileage: integer("reminder_mileage"),
@@ -141,9 +143,55 @@ export const outbox = sqliteTable(
     /** For texts: length in the encoding's units and the number of SMS segments. */
     length: integer("length"),
     segments: integer("segments"),
+    /** The payment request itself, or a reminder of it. */
+    purpose: text("purpose", { enum: ["request", "reminder"] })
+      .notNull()
+      .default("request"),
+    /** For emails: the file name of the invoice PDF attached. */
+    attachment: text("attachment"),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_payment_request").on(t.paymentRequestUuid)],
+);
+
+/**
+ * One row per invoice reminder (an invoice and its reminderDate): sent at most once. It names the latest payment
+ * request for the invoice, whose channels and link the reminder uses; the link is kept only while the reminder is
+ * pending, and erased when it ends.
+ */
+export const reminders = sqliteTable(
+  "reminders",
+  {
+    uuid: text("uuid").primaryKey(),
+    invoiceUuid: text("invoice_uuid")
+      .notNull()
+      .references(() => invoices.uuid),
+    departmentUuid: text("department_uuid").notNull(),
+    paymentRequestUuid: text("payment_request_uuid")
+      .notNull()
+      .references(() => paymentRequests.uuid),
+    reminderDate: text("reminder_date").notNull(),
+    dueAt: integer("due_at").notNull(),
+    status: text("status", {
+      enum: ["PENDING", "CLAIMED", "SENDING", "SENT", "SKIPPED", "SUPERSEDED", "UNCERTAIN"],
+    }).notNull(),
+    paymentUrl: text("payment_url"),
+    invoiceUrl: text("invoice_url"),
+    ownerId: integer("owner_id"),
+    claimedAt: integer("claimed_at"),
+    attempts: integer("attempts").notNull().default(0),
+    textResult: text("text_result", { enum: ["SUCCESS", "FAILURE"] }),
+    emailResult: text("email_result", { enum: ["SUCCESS", "FAILURE"] }),
+    reason: text("reason"),
+    requestId: text("request_id"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("reminders_invoice_date").on(t.invoiceUuid, t.reminderDate),
+    uniqueIndex("reminders_one_pending_per_invoice").on(t.invoiceUuid).where(sql`status = 'PENDING'`),
+    index("reminders_due").on(t.status, t.dueAt),
+  ],
 );
 
 export const apiUsers = sqliteTable("api_users", {

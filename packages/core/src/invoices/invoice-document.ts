@@ -1,0 +1,100 @@
+import { readPaymentToken } from "../embedded/payment-token.ts";
+import type { InvoiceStatus } from "../ports.ts";
+import type { Sql } from "../store/sql.ts";
+
+/** What the invoice PDF shows: the invoice as it stands, with the order, the dealer and the customer's name. */
+export type InvoiceDocument = {
+  invoiceUuid: string;
+  status: InvoiceStatus;
+  createdAt: number;
+  amountCents: number;
+  description: string | null;
+  invoiceAttributes: Record<string, string>;
+  fileName: string | null;
+  paidDate: string | null;
+  paidAmountCents: number | null;
+  refundedAmountCents: number | null;
+  reminderDate: string | null;
+  reminderMileage: number | null;
+  esignRequired: boolean;
+  dealerName: string;
+  departmentName: string;
+  orderType: string;
+  orderNumber: string;
+  customerName: string;
+};
+
+type Row = Omit<InvoiceDocument, "invoiceAttributes" | "esignRequired"> & {
+  invoiceAttributes: string | null;
+  esignRequired: number;
+  tokenHash: string;
+  expiresAt: number;
+};
+
+const loadRow = (sql: Sql, paymentRequestUuid: string) =>
+  sql.get<Row>(
+    `select i.uuid as "invoiceUuid", i.status, i.created_at as "createdAt", i.amount_cents as "amountCents",
+            i.description, i.invoice_attributes as "invoiceAttributes", i.file_name as "fileName",
+            i.paid_date as "paidDate", i.paid_amount_cents as "paidAmountCents",
+            i.refunded_amount_cents as "refundedAmountCents", i.reminder_date as "reminderDate",
+            i.reminder_mileage as "reminderMileage", p.esign_required as "esignRequired",
+            l.name as "dealerName", dep.name as "departmentName", o.order_type as "orderType",
+            o.order_number as "orderNumber", c.first_name || ' ' || c.last_name as "customerName",
+            p.token_hash as "tokenHash", p.expires_at as "expiresAt"
+     from payment_requests p
+     join invoices i on i.uuid = p.invoice_uuid
+     join dealer_orders o on o.uuid = i.order_uuid
+     join customers c on c.uuid = o.customer_uuid
+     join departments dep on dep.uuid = o.department_uuid
+     join dealers l on l.uuid = dep.dealer_uuid
+     where p.uuid = ?`,
+    [paymentRequestUuid],
+  );
+
+const toDocument = ({ tokenHash: _hash, expiresAt: _expires, ...row }: Row): InvoiceDocument => ({
+  ...row,
+  invoiceAttributes: row.invoiceAttributes
+    ? (JSON.parse(row.invoiceAttributes) as Record<string, string>)
+    : {},
+  esignRequired: row.esignRequired === 1,
+});
+
+/** The invoice of a payment request, for the email that attaches it. */
+export const loadInvoiceDocument = async (
+  sql: Sql,
+  paymentRequestUuid: string,
+): Promise<InvoiceDocument | undefined> => {
+  const row = await loadRow(sql, paymentRequestUuid);
+  return row ? toDocument(row) : undefined;
+};
+
+/** The invoice a payment link shows, with the link's expiry; undefined for a token that names none. */
+export const findInvoiceDocument = async (
+  sql: Sql,
+  token: string,
+): Promise<{ document: InvoiceDocument; expiresAt: number } | undefined> => {
+  const parsed = readPaymentToken(token);
+  if (!parsed) return undefined;
+  const row = await loadRow(sql, parsed.paymentRequestUuid);
+  if (!row || !parsed.matches(row.tokenHash)) return undefined;
+  return { document: toDocument(row), expiresAt: row.expiresAt };
+};
+
+/**
+ * The attachment's name: the invoice's fileName when given (its last path part, safe characters only, ending in
+ * .pdf), else one made from the order.
+ */
+export const invoiceFileName = (
+  document: Pick<InvoiceDocument, "fileName" | "orderType" | "orderNumber">,
+) => {
+  const safe = (text: string) =>
+    text
+      .replace(/^.*[\\/]/, "")
+      .replace(/[^A-Za-z0-9._ -]+/g, "_")
+      .replace(/^[.\s]+/, "")
+      .trim()
+      .slice(0, 120);
+  const given = document.fileName ? safe(document.fileName) : "";
+  const base = given || safe(`invoice-${document.orderType}-${document.orderNumber}`) || "invoice";
+  return /\.pdf$/i.test(base) ? base : `${base}.pdf`;
+};
