@@ -25,10 +25,14 @@ export const startBenchStores = async (kinds: readonly StoreKind[]) => {
     return server.urlOf(name);
   };
   return {
-    async open(kind: StoreKind, name: string): Promise<{ store: Store; env: Record<string, string> }> {
+    async open(
+      kind: StoreKind,
+      name: string,
+    ): Promise<{ store: Store; location: string; env: Record<string, string> }> {
       const location = await locationOf(kind, name);
       return {
         store: await openStore(location),
+        location,
         env: kind === "sqlite" ? { PAYREQ_DATABASE: location } : { PAYREQ_DATABASE_URL: location },
       };
     },

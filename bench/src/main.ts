@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { createCore, seedDemo } from "@payreq/core";
 import { type AuditQueryResult, formatAuditQueryResults, runAuditQueryBench } from "./audit-query.ts";
 import { type BenchStores, type StoreKind, startBenchStores } from "./bench-stores.ts";
+import { type ChainCost, formatChainCost, runChainCost } from "./chain-cost.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 import { type Started, startProcess } from "./processes.ts";
 import { formatProfile, profileCall } from "./profile-call.ts";
@@ -151,6 +152,13 @@ const main = async () => {
     const profile = await profileCall();
     console.log(`\nOne call, part by part (CPU µs per call)\n${formatProfile(profile)}`);
 
+    let chainCost: ChainCost[] | null = null;
+    if (kinds.includes("postgres")) {
+      process.stderr.write("\nthe audit chain's order across instances on postgres\n");
+      chainCost = await runChainCost(stores, 2000);
+      console.log(`\n${formatChainCost(chainCost)}`);
+    }
+
     const audit: Record<string, AuditQueryResult[]> = {};
     const small = Number(values["audit-small"]);
     const large = Number(values["audit-large"]);
@@ -183,6 +191,7 @@ const main = async () => {
           services: services.map((service) => ({ ...service, ratios: ratiosOf(service, bareResult) })),
           profile: Object.fromEntries(profile),
           metricsCost: Object.fromEntries(kinds.map((kind) => [kind, metricsCostOf(services, kind) ?? null])),
+          chainCost,
           audit: values["skip-audit"] ? null : { smallRows: small, largeRows: large, queries: audit },
         },
         null,

@@ -16,7 +16,7 @@ const setupOn = async (kind: TestStoreKind) => {
     [{ department_uuid: "dept-a", order_number: "RO-1234", customer_uuid: "cust-9" }],
     T0,
   );
-  appendRows(
+  await appendRows(
     database,
     [
       {
