@@ -1,4 +1,5 @@
 import { isStoreUnavailable, type Logger } from "@payreq/core";
+import { runEvery } from "../schedule/every.ts";
 import type { ChainStatus } from "./chain-status.ts";
 
 /**
@@ -8,9 +9,7 @@ import type { ChainStatus } from "./chain-status.ts";
  */
 export const startChainVerifier = (options: { chain: ChainStatus; intervalMs: number; logger: Logger }) => {
   const { chain, logger } = options;
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  const verify = async () => {
+  const schedule = runEvery(options.intervalMs, async () => {
     try {
       const { report } = await chain.verify();
       if (report.problem) {
@@ -25,25 +24,11 @@ export const startChainVerifier = (options: { chain: ChainStatus; intervalMs: nu
         error: isStoreUnavailable(error) ? "database unavailable" : String(error),
       });
     }
-  };
-  const run = () => {
-    if (stopped) return Promise.resolve();
-    running ??= verify().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  void run();
-  const timer = setInterval(run, options.intervalMs);
-  timer.unref();
+  });
   return {
     /** The walk under way, or a new one; resolves when it has ended and the gauges are set. */
-    verifyNow: run,
+    verifyNow: schedule.runNow,
     /** Resolves when the verification under way, if any, has ended. */
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
+    stop: schedule.stop,
   };
 };

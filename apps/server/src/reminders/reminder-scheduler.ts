@@ -1,4 +1,5 @@
 import { isStoreUnavailable, type Logger, type ReminderDeps, sendDueReminders } from "@payreq/core";
+import { runEvery } from "../schedule/every.ts";
 
 /**
  * Sends the reminders that are due every `intervalMs`, inside `payreq serve`. Runs never overlap on one
@@ -10,9 +11,7 @@ export const startReminderScheduler = (options: {
   logger: Logger;
 }) => {
   const { logger } = options;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const tick = async () => {
+  const schedule = runEvery(options.intervalMs, async () => {
     try {
       const run = await sendDueReminders(options.deps, { transport: "scheduler" });
       if (run.sent + run.skipped + run.uncertain + run.released > 0) logger.info("reminders", run);
@@ -21,24 +20,9 @@ export const startReminderScheduler = (options: {
         error: isStoreUnavailable(error) ? "database unavailable" : String(error),
       });
     }
-  };
-  const run = () => {
-    if (stopped) return Promise.resolve();
-    running ??= tick().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  void run();
-  const timer = setInterval(run, options.intervalMs);
-  timer.unref();
+  });
   return {
-    runNow: run,
     /** Sends nothing more and resolves when the run under way has recorded what it sent. */
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
+    stop: schedule.stop,
   };
 };
