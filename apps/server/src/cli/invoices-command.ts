@@ -7,10 +7,10 @@ import {
   invoiceBody,
   invoiceDepartment,
   PayreqError,
+  paymentChangeOf,
   recordCall,
   recordInvoicePayment,
   silentLogger,
-  toCents,
   voidInvoice,
 } from "@payreq/core";
 import type { Config } from "../config.ts";
@@ -75,12 +75,7 @@ const paymentOf = (flags: InvoiceFlags, now: Date) => {
     const [first] = toRequestErrors(parsed.error);
     throw new UsageError(`${first?.errorMessage}: ${first?.errorDescription}`);
   }
-  const body = parsed.data;
-  return {
-    ...(body.paidDate !== undefined ? { paidDate: body.paidDate } : {}),
-    ...(body.amount !== undefined ? { amountCents: toCents(body.amount) } : {}),
-    ...(body.refundedAmount !== undefined ? { refundedAmountCents: toCents(body.refundedAmount) } : {}),
-  };
+  return paymentChangeOf(parsed.data);
 };
 
 /** A change made from the command line is audited like one made over the v4 endpoint. */

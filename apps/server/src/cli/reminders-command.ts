@@ -1,21 +1,17 @@
-import { listReminders, type ReminderStatus, sendDueReminders, silentLogger } from "@payreq/core";
+import {
+  listReminders,
+  REMINDER_STATUSES,
+  type ReminderStatus,
+  sendDueReminders,
+  silentLogger,
+} from "@payreq/core";
 import type { Config } from "../config.ts";
 import { buildCore, openConfiguredStore } from "../server.ts";
 import { formatTable, UsageError } from "./output.ts";
 
-const USAGE = `usage: payreq reminders list [--status PENDING|SENT|SKIPPED|SUPERSEDED|UNCERTAIN|CLAIMED|SENDING]
+const USAGE = `usage: payreq reminders list [--status ${REMINDER_STATUSES.join("|")}]
                                [--invoice-uuid uuid] [--department uuid] [--limit n] [--json]
        payreq reminders run-due [--json]     send every reminder that is due now, once`;
-
-const STATUSES: readonly ReminderStatus[] = [
-  "PENDING",
-  "CLAIMED",
-  "SENDING",
-  "SENT",
-  "SKIPPED",
-  "SUPERSEDED",
-  "UNCERTAIN",
-];
 
 export type ReminderFlags = {
   json: boolean;
@@ -32,8 +28,8 @@ export const runReminders = async (config: Config, args: string[], flags: Remind
   const [action, ...rest] = args;
   if (rest.length > 0 || (action !== "list" && action !== "run-due")) throw new UsageError(USAGE);
   const status = flags.status?.toUpperCase() as ReminderStatus | undefined;
-  if (status !== undefined && !STATUSES.includes(status))
-    throw new UsageError(`--status must be one of ${STATUSES.join(", ")}`);
+  if (status !== undefined && !(REMINDER_STATUSES as readonly string[]).includes(status))
+    throw new UsageError(`--status must be one of ${REMINDER_STATUSES.join(", ")}`);
   const limit = flags.limit === undefined ? undefined : Number(flags.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 1000))
     throw new UsageError("--limit must be 1-1000");

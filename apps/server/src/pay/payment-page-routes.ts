@@ -1,5 +1,4 @@
 import {
-  findInvoiceDocument,
   findPaymentPage,
   formatMoney,
   invoiceFileName,
@@ -84,16 +83,12 @@ ${page.esignRequired ? html`<p>You will be asked to sign the invoice before payi
   /** The same PDF the email attaches: the invoice as it stands now, rendered from it each time. */
   app.get("/pay/:token/invoice.pdf", async (c) => {
     const token = c.req.param("token");
-    const found = await findInvoiceDocument(core.store.sql, token);
-    if (!found) return c.html(missing(404), 404);
-    if (found.expiresAt <= core.clock.now()) return c.html(missing(410), 410);
-    const pdf = await renderInvoicePdf(
-      found.document,
-      `${core.paymentUrls.baseUrl.replace(/\/+$/, "")}/${token}`,
-    );
+    const { status, page } = await lookup(token);
+    if (!page) return c.html(missing(status as 404 | 410), status);
+    const pdf = await renderInvoicePdf(page, `${core.paymentUrls.baseUrl.replace(/\/+$/, "")}/${token}`);
     return c.body(new Uint8Array(pdf), 200, {
       "Content-Type": "application/pdf",
-      "Content-Disposition": `inline; filename="${invoiceFileName(found.document)}"`,
+      "Content-Disposition": `inline; filename="${invoiceFileName(page)}"`,
     });
   });
 };

@@ -1,6 +1,6 @@
 import type { InvoiceAttachment } from "../send/deliver.ts";
 import type { Sql } from "../store/sql.ts";
-import { invoiceFileName, loadInvoiceDocument } from "./invoice-document.ts";
+import { invoiceFileName, loadPaymentRequestInvoice } from "./invoice-document.ts";
 import { renderInvoicePdf } from "./invoice-pdf.ts";
 
 /** The PDF of a payment request's invoice, as its email attaches it: named now, rendered when it is sent. */
@@ -11,7 +11,7 @@ export const invoiceAttachment = (
 ): InvoiceAttachment => ({
   fileName: invoiceFileName({ fileName: names.fileName ?? null, ...names }),
   async render() {
-    const document = await loadInvoiceDocument(sql, paymentRequest.uuid);
+    const document = await loadPaymentRequestInvoice(sql, paymentRequest.uuid);
     if (!document) throw new Error("the invoice of the payment request was not found");
     return renderInvoicePdf(document, paymentRequest.paymentUrl);
   },

@@ -1,11 +1,10 @@
-import { readPaymentToken } from "../embedded/payment-token.ts";
 import type { InvoiceStatus } from "../ports.ts";
 import type { Sql } from "../store/sql.ts";
 
 /** What the invoice PDF shows: the invoice as it stands, with the order, the dealer and the customer's name. */
 export type InvoiceDocument = {
   invoiceUuid: string;
-  status: InvoiceStatus;
+  invoiceStatus: InvoiceStatus;
   createdAt: number;
   amountCents: number;
   description: string | null;
@@ -24,23 +23,27 @@ export type InvoiceDocument = {
   customerName: string;
 };
 
-type Row = Omit<InvoiceDocument, "invoiceAttributes" | "esignRequired"> & {
-  invoiceAttributes: string | null;
-  esignRequired: number;
-  tokenHash: string;
-  expiresAt: number;
-};
+/** A payment request's invoice, with what its link needs: the link's expiry and whether it offers the invoice. */
+export type PaymentRequestInvoice = InvoiceDocument & { expiresAt: number; attachInvoice: boolean };
 
-const loadRow = (sql: Sql, paymentRequestUuid: string) =>
-  sql.get<Row>(
-    `select i.uuid as "invoiceUuid", i.status, i.created_at as "createdAt", i.amount_cents as "amountCents",
-            i.description, i.invoice_attributes as "invoiceAttributes", i.file_name as "fileName",
-            i.paid_date as "paidDate", i.paid_amount_cents as "paidAmountCents",
+type Flag = "esignRequired" | "attachInvoice";
+type Row = Omit<PaymentRequestInvoice, "invoiceAttributes" | Flag> &
+  Record<Flag, number> & { invoiceAttributes: string | null; tokenHash: string };
+
+/** The invoice of a payment request, with the hash of its link's secret. */
+export const loadPaymentRequestInvoice = async (
+  sql: Sql,
+  paymentRequestUuid: string,
+): Promise<(PaymentRequestInvoice & { tokenHash: string }) | undefined> => {
+  const row = await sql.get<Row>(
+    `select i.uuid as "invoiceUuid", i.status as "invoiceStatus", i.created_at as "createdAt",
+            i.amount_cents as "amountCents", i.description, i.invoice_attributes as "invoiceAttributes",
+            i.file_name as "fileName", i.paid_date as "paidDate", i.paid_amount_cents as "paidAmountCents",
             i.refunded_amount_cents as "refundedAmountCents", i.reminder_date as "reminderDate",
             i.reminder_mileage as "reminderMileage", p.esign_required as "esignRequired",
+            p.attach_invoice as "attachInvoice", p.expires_at as "expiresAt", p.token_hash as "tokenHash",
             l.name as "dealerName", dep.name as "departmentName", o.order_type as "orderType",
-            o.order_number as "orderNumber", c.first_name || ' ' || c.last_name as "customerName",
-            p.token_hash as "tokenHash", p.expires_at as "expiresAt"
+            o.order_number as "orderNumber", c.first_name || ' ' || c.last_name as "customerName"
      from payment_requests p
      join invoices i on i.uuid = p.invoice_uuid
      join dealer_orders o on o.uuid = i.order_uuid
@@ -50,34 +53,15 @@ const loadRow = (sql: Sql, paymentRequestUuid: string) =>
      where p.uuid = ?`,
     [paymentRequestUuid],
   );
-
-const toDocument = ({ tokenHash: _hash, expiresAt: _expires, ...row }: Row): InvoiceDocument => ({
-  ...row,
-  invoiceAttributes: row.invoiceAttributes
-    ? (JSON.parse(row.invoiceAttributes) as Record<string, string>)
-    : {},
-  esignRequired: row.esignRequired === 1,
-});
-
-/** The invoice of a payment request, for the email that attaches it. */
-export const loadInvoiceDocument = async (
-  sql: Sql,
-  paymentRequestUuid: string,
-): Promise<InvoiceDocument | undefined> => {
-  const row = await loadRow(sql, paymentRequestUuid);
-  return row ? toDocument(row) : undefined;
-};
-
-/** The invoice a payment link shows, with the link's expiry; undefined for a token that names none. */
-export const findInvoiceDocument = async (
-  sql: Sql,
-  token: string,
-): Promise<{ document: InvoiceDocument; expiresAt: number } | undefined> => {
-  const parsed = readPaymentToken(token);
-  if (!parsed) return undefined;
-  const row = await loadRow(sql, parsed.paymentRequestUuid);
-  if (!row || !parsed.matches(row.tokenHash)) return undefined;
-  return { document: toDocument(row), expiresAt: row.expiresAt };
+  if (!row) return undefined;
+  return {
+    ...row,
+    invoiceAttributes: row.invoiceAttributes
+      ? (JSON.parse(row.invoiceAttributes) as Record<string, string>)
+      : {},
+    esignRequired: row.esignRequired === 1,
+    attachInvoice: row.attachInvoice === 1,
+  };
 };
 
 /**

@@ -61,12 +61,12 @@ export const renderInvoicePdf = (document: InvoiceDocument, paymentUrl: string):
       .fontSize(14)
       .text(`Amount: ${formatMoney(document.amountCents)}`);
     pdf.font("Helvetica").fontSize(11);
-    if (document.status === "PAID") {
+    if (document.invoiceStatus === "PAID") {
       pdf.text(
         `Paid ${formatMoney(document.paidAmountCents ?? document.amountCents)} on ${document.paidDate ? day(document.paidDate) : "-"}`,
       );
       if (document.refundedAmountCents) pdf.text(`Refunded: ${formatMoney(document.refundedAmountCents)}`);
-    } else if (document.status === "VOID") {
+    } else if (document.invoiceStatus === "VOID") {
       pdf.text("This invoice has been cancelled.");
     } else {
       pdf.text(`Amount due: ${formatMoney(document.amountCents)}`);

@@ -1,6 +1,7 @@
+import type { InvoicePaymentRequest } from "@payreq/contracts";
 import { PayreqError } from "../errors.ts";
 import type { Clock } from "../ids.ts";
-import { formatMoney, fromCents } from "../money.ts";
+import { formatMoney, fromCents, toCents } from "../money.ts";
 import type { InvoiceStatus } from "../ports.ts";
 import { endPendingReminders } from "../reminders/end-reminders.ts";
 import { dialectOf } from "../store/dialect.ts";
@@ -31,6 +32,13 @@ export const invoiceBody = (invoice: InvoiceState) => ({
 
 /** A payment (paidDate, and the amount paid if not the whole invoice), a refund (the total refunded), or both. */
 export type PaymentChange = { paidDate?: string; amountCents?: number; refundedAmountCents?: number };
+
+/** A Record Invoice Payment body (the v4 endpoint's, or the CLI's flags checked by its schema) as the change. */
+export const paymentChangeOf = (body: InvoicePaymentRequest): PaymentChange => ({
+  ...(body.paidDate !== undefined ? { paidDate: body.paidDate } : {}),
+  ...(body.amount !== undefined ? { amountCents: toCents(body.amount) } : {}),
+  ...(body.refundedAmount !== undefined ? { refundedAmountCents: toCents(body.refundedAmount) } : {}),
+});
 
 /** How far ahead of this clock a payment's date may be: the platform's clock, not ours, dated it. */
 export const PAID_DATE_SKEW_MS = 5 * 60_000;

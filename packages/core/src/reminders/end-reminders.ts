@@ -1,13 +1,15 @@
 import type { Sql } from "../store/sql.ts";
 
-export type ReminderStatus =
-  | "PENDING"
-  | "CLAIMED"
-  | "SENDING"
-  | "SENT"
-  | "SKIPPED"
-  | "SUPERSEDED"
-  | "UNCERTAIN";
+export const REMINDER_STATUSES = [
+  "PENDING",
+  "CLAIMED",
+  "SENDING",
+  "SENT",
+  "SKIPPED",
+  "SUPERSEDED",
+  "UNCERTAIN",
+] as const;
+export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 /** Ends the invoice's pending reminder (a payment, a cancellation) and erases the link it was keeping. */
 export const endPendingReminders = (

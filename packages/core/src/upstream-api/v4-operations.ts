@@ -33,10 +33,11 @@ import type { IdGenerator } from "../ids.ts";
 import {
   getInvoiceState,
   invoiceBody,
+  paymentChangeOf,
   recordInvoicePayment,
   voidInvoice,
 } from "../invoices/record-payment.ts";
-import { fromCents, toCents } from "../money.ts";
+import { fromCents } from "../money.ts";
 import type { Department, EmbeddedBackend, Order } from "../ports.ts";
 import { deliverPrepared } from "../send/deliver-prepared.ts";
 import { fingerprintOf, finishKey } from "../send/idempotency.ts";
@@ -232,13 +233,7 @@ export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend; i
         const invoice = await recordInvoicePayment(store, clock, {
           departmentUuid: department.uuid,
           invoiceUuid: invoiceGuid,
-          change: {
-            ...(body.paidDate !== undefined ? { paidDate: body.paidDate } : {}),
-            ...(body.amount !== undefined ? { amountCents: toCents(body.amount) } : {}),
-            ...(body.refundedAmount !== undefined
-              ? { refundedAmountCents: toCents(body.refundedAmount) }
-              : {}),
-          },
+          change: paymentChangeOf(body),
         });
         return { status: 200, body: { errors: [], warnings: [], invoice: invoiceBody(invoice) } };
       }),

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { TimelineEntry } from "../../audit/audit-trail.ts";
+import { REMINDER_STATUSES } from "../../reminders/end-reminders.ts";
 
 const createdAt = () => integer("created_at").notNull();
 const bool = (name: string) => integer(name, { mode: "boolean" }).notNull().default(false);
@@ -172,9 +173,7 @@ export const reminders = sqliteTable(
       .references(() => paymentRequests.uuid),
     reminderDate: text("reminder_date").notNull(),
     dueAt: integer("due_at").notNull(),
-    status: text("status", {
-      enum: ["PENDING", "CLAIMED", "SENDING", "SENT", "SKIPPED", "SUPERSEDED", "UNCERTAIN"],
-    }).notNull(),
+    status: text("status", { enum: REMINDER_STATUSES }).notNull(),
     paymentUrl: text("payment_url"),
     invoiceUrl: text("invoice_url"),
     ownerId: integer("owner_id"),
