@@ -26,6 +26,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     duration: { type: "string", default: "12" },
     warmup: { type: "string", default: "3" },
+    /** Keep the raw `.cpuprofile` files in this directory (for DevTools or a finer look). */
+    keep: { type: "string" },
   },
 });
 const serverDir = values["server-dir"];
@@ -36,7 +38,7 @@ const micros = () => Number(process.hrtime.bigint() / 1000n);
 const main = async () => {
   const kind = values.store as StoreKind;
   const stores = await startBenchStores([kind]);
-  const dir = mkdtempSync(join(tmpdir(), "payreq-profile-serve-"));
+  const dir = values.keep ?? mkdtempSync(join(tmpdir(), "payreq-profile-serve-"));
   try {
     const { store, env: storeEnv } = await stores.open(kind, "profile_serve");
     await store.close();
@@ -87,7 +89,7 @@ const main = async () => {
     }
     console.log(`${"total".padEnd(56)} ${perCall(total)}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
     stores.close();
   }
 };

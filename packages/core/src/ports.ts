@@ -1,6 +1,7 @@
 import type { DeliveryResult, SendPaymentRequestBody, WarningItem } from "@payreq/contracts";
 import type { AuditTrail } from "./audit/audit-trail.ts";
 import type { Prepared } from "./send/prepare.ts";
+import type { SendInOneCommitArgs, SendInOneCommitResult } from "./send/send-in-one-commit.ts";
 
 export type Department = { uuid: string; name: string; dealerUuid: string; dealerName: string };
 
@@ -124,6 +125,11 @@ export type EmbeddedBackend = BackendBase & {
     trail: AuditTrail,
     claimId?: number,
   ): Promise<Prepared>;
+  /**
+   * Steps 1–3, the outbox delivery and the call's records (audit row, the key's answer) in one transaction, for
+   * a notifier that only records (see send-in-one-commit.ts).
+   */
+  sendInOneCommit(input: Omit<SendInOneCommitArgs, "paymentUrls">): Promise<SendInOneCommitResult>;
   /** Step 3 alone, for an open invoice of the department (the v4 payment request endpoint). */
   prepareForInvoice(
     input: { department: Department; invoice: Invoice; flags: PaymentRequestFlags; requestId: string },
@@ -172,4 +178,6 @@ export type Notifier = {
   sendEmail(message: EmailMessage, signal: AbortSignal): Promise<Receipt>;
   /** Who delivers each channel, for the outbox record of a failed attempt. */
   readonly providers?: { text: string; email: string };
+  /** Only the outbox: messages are recorded in the call's own store and nothing leaves the process. */
+  readonly recordsOnly?: boolean;
 };

@@ -13,6 +13,11 @@ export type AuditEntry = {
   status: number;
   response: SendPaymentRequestResponse | ErrorEnvelope | Record<string, unknown>;
   requestBody?: unknown;
+  /**
+   * The request body as its column stores it (redacted, serialized), made by `withRequestBodyColumn` on the
+   * caller's thread so that the database's thread need not; wins over `requestBody`.
+   */
+  requestBodyColumn?: string | null | undefined;
   /** The steps of the call, and the objects it touched (see AuditTrail). */
   timeline?: TimelineEntry[] | undefined;
   touched?: Touched | undefined;
@@ -29,6 +34,18 @@ const codes = (items: unknown, key: "errorCode" | "warningCode"): number[] =>
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+
+const requestBodyColumnOf = (requestBody: unknown): string | null =>
+  requestBody === undefined ? null : json(redactPersonalData(requestBody));
+
+/** The entry with its request body redacted and serialized here, before it is sent to the database's thread. */
+export const withRequestBodyColumn = <E extends Pick<AuditEntry, "requestBody" | "requestBodyColumn">>(
+  entry: E,
+): E => ({
+  ...entry,
+  requestBody: undefined,
+  requestBodyColumn: entry.requestBodyColumn ?? requestBodyColumnOf(entry.requestBody),
+});
 
 /** The row's columns as stored. Never given a password or an Authorization header; free text is masked. */
 export const toAuditColumns = (
@@ -65,7 +82,7 @@ export const toAuditColumns = (
     idempotency_key: IdempotencyKey.safeParse(meta.idempotencyKey).success
       ? (meta.idempotencyKey ?? null)
       : null,
-    request_body: entry.requestBody === undefined ? null : json(redactPersonalData(entry.requestBody)),
+    request_body: entry.requestBodyColumn ?? requestBodyColumnOf(entry.requestBody),
     response_body: json(responseForAudit(response)),
     timeline: JSON.stringify(entry.timeline ?? []),
   };

@@ -3,6 +3,7 @@ import type { Clock, IdGenerator } from "../ids.ts";
 import type { EmbeddedBackend } from "../ports.ts";
 import { markPrepared } from "../send/idempotency.ts";
 import type { Prepared } from "../send/prepare.ts";
+import { sendInOneCommitProgram } from "../send/send-in-one-commit.ts";
 import { dialectOf } from "../store/dialect.ts";
 import type { ProgramRunner } from "../store/program.ts";
 import type { Sql, Store } from "../store/sql.ts";
@@ -58,6 +59,8 @@ export const createEmbeddedBackend = ({
         throw error;
       }
     },
+
+    sendInOneCommit: (input) => run(sendInOneCommitProgram, { ...input, paymentUrls }),
 
     prepareForInvoice: ({ department, invoice, flags, requestId }, claimId) =>
       store.transaction(async (tx) => {

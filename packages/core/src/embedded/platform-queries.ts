@@ -77,6 +77,7 @@ export const insertOrderIfAbsent = async (sql: Sql, order: Order, now: number): 
  * invoice one after the other (on SQLite the write transaction already excludes every other writer).
  */
 export const lockOrder = async (sql: Sql, uuid: string, forUpdate: string) => {
+  if (forUpdate === "") return;
   await sql.get(`select uuid from dealer_orders where uuid = ?${forUpdate}`, [uuid]);
 };
 

@@ -14,6 +14,7 @@ export const createNotifier = (
   const outbox = createOutboxNotifier(ids);
   const sms = settings.sms ? createTwilioSmsSender(settings.sms) : undefined;
   const smtp = settings.smtp ? createSmtpEmailSender(settings.smtp) : undefined;
+  if (!sms && !smtp) return { ...outbox, close: () => undefined };
   return {
     sendText: sms ?? outbox.sendText,
     sendEmail: smtp ? (message) => smtp.send(message) : outbox.sendEmail,

@@ -9,4 +9,5 @@ export const createOutboxNotifier = (ids: IdGenerator): Notifier => ({
   sendText: async () => ({ provider: "outbox", providerRef: `outbox-${ids.next()}` }),
   sendEmail: async () => ({ provider: "outbox", providerRef: `outbox-${ids.next()}` }),
   providers: { text: "outbox", email: "outbox" },
+  recordsOnly: true,
 });

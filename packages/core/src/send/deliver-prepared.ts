@@ -1,10 +1,19 @@
 import type { AuditTrail } from "../audit/audit-trail.ts";
 import { invoiceAttachment } from "../invoices/invoice-attachment.ts";
-import type { DeliveryRecord } from "../ports.ts";
+import type { DeliveryRecord, Notifier } from "../ports.ts";
+import type { Sql } from "../store/sql.ts";
 import { type DeliveryOutcome, deliver } from "./deliver.ts";
-import type { Claim } from "./idempotency.ts";
 import type { Prepared } from "./prepare.ts";
-import type { CallDeps } from "./record-call.ts";
+import type { MessageTemplates } from "./templates.ts";
+
+/** What delivery uses: the notifier, the dealer's wording, and where the invoice of an attached PDF is read. */
+export type DeliveryDeps = {
+  notifier: Notifier;
+  templates: { forDealer(dealerUuid: string): Promise<MessageTemplates> };
+  store: { sql: Sql };
+  /** Undefined only for a notifier that records in process (see deliver). */
+  deliveryTimeoutMs: number | undefined;
+};
 
 export type DeliveryOptions = {
   sendAsText: boolean;
@@ -12,23 +21,21 @@ export type DeliveryOptions = {
   description?: string | undefined;
   attachInvoice: boolean;
   esignRequired: boolean;
-  claim?: Extract<Claim, { kind: "fresh" | "resume" }> | undefined;
   /** The claim's last attempt got as far as handing messages over: send nothing again. */
   mayHaveSent: boolean;
 };
 
 /**
- * Step 4 for a prepared payment request: marks a keyed call `delivering` before any message leaves, then sends
- * the text and the email with the dealer's templates.
+ * Step 4 for a prepared payment request: sends the text and the email with the dealer's templates. A keyed call is
+ * marked `delivering` by its caller before this, when a message can leave the process.
  */
 export const deliverPrepared = async (
-  deps: CallDeps,
+  deps: DeliveryDeps,
   trail: AuditTrail,
   prepared: Prepared,
   options: DeliveryOptions,
 ): Promise<{ delivery: DeliveryOutcome; messages: DeliveryRecord[] }> => {
-  const { claim, mayHaveSent, sendAsText, sendAsEmail } = options;
-  if (claim && !mayHaveSent && (sendAsText || sendAsEmail)) await deps.idempotency.markDelivering(claim.id);
+  const { mayHaveSent, sendAsText, sendAsEmail } = options;
   const { department, customer, paymentRequest, order, invoice } = prepared;
   const templates = await deps.templates.forDealer(department.dealerUuid);
   const delivery = await trail.step(
@@ -68,4 +75,15 @@ export const deliverPrepared = async (
     (r): r is DeliveryRecord => r !== undefined,
   );
   return { delivery, messages };
+};
+
+/** A keyed call is marked `delivering` before any message can leave, so a retry never sends it again. */
+export const markBeforeSending = async (
+  idempotency: { markDelivering(id: number): Promise<void> },
+  claim: { id: number } | undefined,
+  options: Pick<DeliveryOptions, "mayHaveSent" | "sendAsText" | "sendAsEmail">,
+): Promise<void> => {
+  if (claim && !options.mayHaveSent && (options.sendAsText || options.sendAsEmail)) {
+    await idempotency.markDelivering(claim.id);
+  }
 };

@@ -24,10 +24,14 @@ export type DeliveryOutcome = { text?: ChannelOutcome | undefined; email?: Chann
 
 class DeliveryTimeout extends Error {}
 
+/** A notifier that only records (the outbox) hands over at once: no timer for it. */
+const NEVER_ABORTED = new AbortController().signal;
+
 const withTimeout = async <T>(
-  timeoutMs: number,
+  timeoutMs: number | undefined,
   attempt: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> => {
+  if (timeoutMs === undefined) return attempt(NEVER_ABORTED);
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -49,7 +53,7 @@ const send = async (
   channel: Channel,
   provider: string,
   base: Omit<DeliveryRecord, "status" | "provider" | "providerRef" | "error">,
-  timeoutMs: number,
+  timeoutMs: number | undefined,
   attempt: (signal: AbortSignal) => Promise<Receipt>,
 ): Promise<ChannelOutcome> => {
   try {
@@ -93,7 +97,8 @@ export const deliver = async (
     templates: MessageTemplates;
     sendAsText: boolean;
     sendAsEmail: boolean;
-    timeoutMs: number;
+    /** How long a provider may take; undefined only for a notifier that records in process (the outbox). */
+    timeoutMs: number | undefined;
     /** A retry after an attempt that may already have handed messages to the notifier: send nothing again. */
     mayHaveSent?: boolean;
     /** The payment request itself (default) or its reminder. */

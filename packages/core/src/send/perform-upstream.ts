@@ -1,9 +1,10 @@
-import type { SendPaymentRequestBody, SendPaymentRequestResponse, WarningItem } from "@payreq/contracts";
+import type { SendPaymentRequestBody, SendPaymentRequestResponse } from "@payreq/contracts";
 import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { Department, RemoteDeliveryBackend } from "../ports.ts";
 import type { Claim } from "./idempotency.ts";
 import { invoiceFieldsOf, orderRequestOf } from "./prepare.ts";
 import type { CallDeps } from "./record-call.ts";
+import { amountWarning } from "./response.ts";
 
 /** What the upstream steps produced so far: a recovery point per completed step. */
 type Progress = {
@@ -31,7 +32,6 @@ export const performUpstream = async (
   call: { department: Department; body: SendPaymentRequestBody; upstreamKey: string },
   requestId: string,
   claim: Extract<Claim, { kind: "fresh" | "resume" }> | undefined,
-  amountWarning: (previous: number | undefined, amount: number, invoiceUuid: string) => WarningItem[],
 ): Promise<SendPaymentRequestResponse> => {
   const { idempotency } = deps;
   const { body, department } = call;

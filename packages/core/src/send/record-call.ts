@@ -1,5 +1,5 @@
 import type { AuditEntry } from "../audit/write-audit.ts";
-import { insertAuditRow, outcomeOf } from "../audit/write-audit.ts";
+import { insertAuditRow, outcomeOf, withRequestBodyColumn } from "../audit/write-audit.ts";
 import { type DeliveryRows, recordDelivery } from "../embedded/record-delivery.ts";
 import type { Clock } from "../ids.ts";
 import type { Logger } from "../logger.ts";
@@ -44,4 +44,7 @@ export const recordCallProgram = defineProgram<RecordCallArgs, void>(
 );
 
 export const recordCall = (deps: Pick<CallDeps, "run" | "metrics">, args: RecordCallArgs): Promise<void> =>
-  deps.metrics.auditRow(outcomeOf(args.entry.status), deps.run(recordCallProgram, args));
+  deps.metrics.auditRow(
+    outcomeOf(args.entry.status),
+    deps.run(recordCallProgram, { ...args, entry: withRequestBodyColumn(args.entry) }),
+  );

@@ -7,8 +7,6 @@ import {
   SendPaymentRequestBody,
   type SendPaymentRequestResponse,
   toRequestErrors,
-  type WarningItem,
-  warningItem,
   withoutNullFields,
 } from "@payreq/contracts";
 import {
@@ -17,19 +15,19 @@ import {
   type TimelineEntry,
   AuditTrail as Trail,
 } from "../audit/audit-trail.ts";
-import type { AuditEntry } from "../audit/write-audit.ts";
+import { type AuditEntry, withRequestBodyColumn } from "../audit/write-audit.ts";
 import { holdsScope, type Principal } from "../auth/principal.ts";
+import type { StepFailure } from "../embedded/prepare-call.ts";
 import { PayreqError } from "../errors.ts";
-import { formatMoney } from "../money.ts";
 import type { DeliveryRecord, Department, EmbeddedBackend } from "../ports.ts";
 import { isStoreUnavailable } from "../store/sql.ts";
 import { newUpstreamKey, upstreamKeyFor } from "../upstream/http-backend.ts";
-import type { deliver } from "./deliver.ts";
-import { deliverPrepared } from "./deliver-prepared.ts";
+import { deliverPrepared, markBeforeSending } from "./deliver-prepared.ts";
 import { type Claim, fingerprintOf, type StoredResponse } from "./idempotency.ts";
 import { performUpstream } from "./perform-upstream.ts";
-import type { Prepared } from "./prepare.ts";
 import { type CallDeps, recordCall } from "./record-call.ts";
+import { sendResponseOf, touchedBy } from "./response.ts";
+import type { SendInOneCommitArgs } from "./send-in-one-commit.ts";
 
 export type SendResult =
   | { status: 200; body: SendPaymentRequestResponse; timeline: TimelineEntry[]; replayed?: boolean }
@@ -59,51 +57,6 @@ const validate = (departmentUuid: unknown, input: unknown, idempotencyKey: unkno
   return { departmentUuid: path.data, body: body.data, key: idempotencyKey as string | undefined };
 };
 
-const responseOf = (
-  prepared: Prepared,
-  warnings: WarningItem[],
-  delivery: Awaited<ReturnType<typeof deliver>>,
-  requestId: string,
-): SendPaymentRequestResponse => ({
-  errors: [],
-  warnings,
-  paymentUrl: prepared.paymentRequest.paymentUrl,
-  ...(delivery.text ? { textSent: delivery.text.result } : {}),
-  ...(delivery.email ? { emailSent: delivery.email.result } : {}),
-  orderUuid: prepared.order.uuid,
-  invoiceUuid: prepared.invoice.uuid,
-  paymentRequestUuid: prepared.paymentRequest.uuid,
-  orderCreated: prepared.order.created,
-  invoiceCreated: prepared.invoice.created,
-  requestId,
-});
-
-const amountWarning = (
-  previousAmountCents: number | undefined,
-  amountCents: number,
-  uuid: string,
-): WarningItem[] => {
-  if (previousAmountCents === undefined) return [];
-  const from = formatMoney(previousAmountCents);
-  const to = formatMoney(amountCents);
-  return [
-    warningItem("OPEN_INVOICE_AMOUNT_UPDATED", {
-      message: `The open invoice's amount was updated from ${from} to ${to}`,
-      description: `Invoice ${uuid} was reused and its amount changed from ${from} to ${to}; every earlier payment URL of this invoice now asks for ${to}.`,
-    }),
-  ];
-};
-
-const touchedBy = (prepared: Prepared) => ({
-  orderNumber: prepared.order.orderNumber,
-  orderUuid: prepared.order.uuid,
-  orderCreated: prepared.order.created,
-  invoiceUuid: prepared.invoice.uuid,
-  invoiceCreated: prepared.invoice.created,
-  paymentRequestUuid: prepared.paymentRequest.uuid,
-  customerUuid: prepared.customer.uuid,
-});
-
 /** The call after validation and the key's claim: resumes from the claim's recovery point. */
 const perform = async (
   deps: CallDeps & { backend: EmbeddedBackend },
@@ -131,19 +84,57 @@ const perform = async (
     );
   }
   trail.touched = touchedBy(prepared);
-  const { delivery, messages } = await deliverPrepared(deps, trail, prepared, {
-    sendAsText: body.sendAsText ?? false,
-    sendAsEmail: body.sendAsEmail ?? false,
-    description: body.description,
-    attachInvoice: body.attachInvoice ?? false,
-    esignRequired: body.esignInvoice ?? false,
-    claim,
-    mayHaveSent: resumeAt === "delivering",
-  });
-  const { invoice } = prepared;
-  const warnings = amountWarning(invoice.previousAmountCents, invoice.amountCents, invoice.uuid);
-  for (const outcome of [delivery.text, delivery.email]) if (outcome?.warning) warnings.push(outcome.warning);
-  return { response: responseOf(prepared, warnings, delivery, meta.requestId), messages };
+  const options = { ...deliveryOptionsOf(body), mayHaveSent: resumeAt === "delivering" };
+  await markBeforeSending(deps.idempotency, claim, options);
+  const { delivery, messages } = await deliverPrepared(deps, trail, prepared, options);
+  return { response: sendResponseOf(prepared, delivery, meta.requestId), messages };
+};
+
+const deliveryOptionsOf = (body: SendPaymentRequestBody) => ({
+  sendAsText: body.sendAsText ?? false,
+  sendAsEmail: body.sendAsEmail ?? false,
+  description: body.description,
+  attachInvoice: body.attachInvoice ?? false,
+  esignRequired: body.esignInvoice ?? false,
+});
+
+/**
+ * The whole call in one commit (see send-in-one-commit.ts): on SQLite, whose one writer serializes every write
+ * anyway, when the messages only go to the outbox and the call does not resume an earlier attempt. On PostgreSQL
+ * the steps stay a transaction of their own, outside the audit chain's lock, so that instances run them in
+ * parallel.
+ */
+const commitsOnce = (
+  deps: CallDeps,
+  claim: Extract<Claim, { kind: "fresh" | "resume" }> | undefined,
+): boolean =>
+  deps.store.dialect === "sqlite" && deps.notifier.recordsOnly === true && claim?.kind !== "resume";
+
+const performInOneCommit = async (
+  deps: CallDeps & { backend: EmbeddedBackend },
+  trail: AuditTrail,
+  call: Validated & { department: Department },
+  entry: SendInOneCommitArgs["entry"],
+  claim: Extract<Claim, { kind: "fresh" | "resume" }> | undefined,
+): Promise<SendPaymentRequestResponse> => {
+  const { response, steps, handedOver } = await deps.backend
+    .sendInOneCommit({
+      department: call.department,
+      body: call.body,
+      requestId: entry.meta.requestId,
+      delivery: deliveryOptionsOf(call.body),
+      entry,
+      claimId: claim?.id,
+    })
+    .catch((error: unknown) => {
+      trail.timeline.push(...((error as StepFailure).timeline ?? []));
+      throw error;
+    });
+  trail.timeline.push(...steps);
+  for (const channel of handedOver) deps.metrics.delivery(channel, "outbox", "SUCCESS");
+  // The row was committed with the call's other rows.
+  await deps.metrics.auditRow("SUCCESS", Promise.resolve());
+  return response;
 };
 
 /** Failures a retry may overcome: the key is released, nothing is stored. */
@@ -205,6 +196,22 @@ export const sendPaymentRequest = async (
     }
     const running = held;
     const { backend } = deps;
+    if (backend.kind === "embedded" && commitsOnce(deps, running)) {
+      const response = await performInOneCommit(
+        { ...deps, backend },
+        trail,
+        { ...call, department },
+        withRequestBodyColumn({
+          meta,
+          username: principal.username,
+          departmentUuid: call.departmentUuid,
+          requestBody: input,
+          timeline: trail.timeline,
+        }),
+        running,
+      );
+      return { status: 200, body: response, timeline: trail.timeline };
+    }
     const { response, messages } =
       backend.kind === "upstream"
         ? {
@@ -220,7 +227,6 @@ export const sendPaymentRequest = async (
               },
               meta.requestId,
               running,
-              amountWarning,
             ),
             messages: [],
           }

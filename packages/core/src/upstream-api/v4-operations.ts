@@ -39,7 +39,7 @@ import {
 } from "../invoices/record-payment.ts";
 import { fromCents } from "../money.ts";
 import type { Department, EmbeddedBackend, Order } from "../ports.ts";
-import { deliverPrepared } from "../send/deliver-prepared.ts";
+import { deliverPrepared, markBeforeSending } from "../send/deliver-prepared.ts";
 import { fingerprintOf, finishKey } from "../send/idempotency.ts";
 import { invoiceFieldsOf, orderRequestOf } from "../send/prepare.ts";
 import type { CallDeps } from "../send/record-call.ts";
@@ -304,14 +304,15 @@ export const createUpstreamApi = (deps: CallDeps & { backend: EmbeddedBackend; i
               },
               claim?.id,
             ));
-          const { delivery, messages } = await deliverPrepared(deps, trail, prepared, {
+          const options = {
             sendAsText: body.sendAsText ?? false,
             sendAsEmail: body.sendAsEmail ?? false,
             attachInvoice: body.attachInvoice ?? false,
             esignRequired: body.esignRequired ?? false,
-            claim,
             mayHaveSent: claim?.kind === "resume" && claim.recoveryPoint === "delivering",
-          });
+          };
+          await markBeforeSending(deps.idempotency, claim, options);
+          const { delivery, messages } = await deliverPrepared(deps, trail, prepared, options);
           const response: UpstreamPaymentRequestResponse = {
             errors: [],
             warnings: [delivery.text?.warning, delivery.email?.warning].filter((w) => w !== undefined),

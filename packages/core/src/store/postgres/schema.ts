@@ -257,12 +257,13 @@ export const auditLog = pgTable(
     index("audit_username").on(t.username, t.seq),
     index("audit_outcome").on(t.outcome, t.seq),
     index("audit_status").on(t.httpStatus, t.seq),
-    index("audit_error_code").on(t.errorCode, t.seq),
+    // Sparse columns: a row without the value is in no index entry (most rows succeed, and most calls carry no key).
+    index("audit_error_code").on(t.errorCode, t.seq).where(sql`error_code is not null`),
     index("audit_order_number").on(t.orderNumber, t.seq),
     index("audit_order").on(t.orderUuid, t.seq),
     index("audit_invoice").on(t.invoiceUuid, t.seq),
     index("audit_customer").on(t.customerUuid, t.seq),
-    index("audit_idempotency_key").on(t.idempotencyKey, t.seq),
+    index("audit_idempotency_key").on(t.idempotencyKey, t.seq).where(sql`idempotency_key is not null`),
   ],
 );
 

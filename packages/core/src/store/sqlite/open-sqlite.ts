@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -67,16 +67,30 @@ export const createSql = (sqlite: Database.Database): Sql => {
 };
 
 /**
- * fdatasync of the WAL file, in the thread pool. Opened per sync, so a WAL file SQLite recreated (after the last
- * connection of another process closed it) is still the one synced.
+ * fdatasync of the WAL file, in the thread pool, through one handle kept for the connection's life: while this
+ * connection is open SQLite never deletes or replaces the WAL file (each connection holds a shared lock on the
+ * -shm file's "dead man switch", and only the last one to close removes the WAL), so the handle stays the file's.
  */
-const syncWal = (walPath: string) => async () => {
-  const file = await open(walPath, "r");
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
+const walSync = (walPath: string) => {
+  let handle: Promise<FileHandle> | undefined;
+  const sync = async () => {
+    handle ??= open(walPath, "r");
+    try {
+      await (await handle).datasync();
+    } catch (error) {
+      // Not opened, or failed: the next sync opens the file again.
+      const failed = handle;
+      handle = undefined;
+      await (await failed.catch(() => undefined))?.close().catch(() => undefined);
+      throw error;
+    }
+  };
+  const close = async () => {
+    const open = handle;
+    handle = undefined;
+    await (await open?.catch(() => undefined))?.close();
+  };
+  return { sync, close };
 };
 
 /** The connection is open and the file carries the migrator's table. */
@@ -119,7 +133,8 @@ export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number 
     throw error;
   }
   const sql = createSql(sqlite);
-  const writes = createWriteQueue(sqlite, path === ":memory:" ? undefined : syncWal(`${path}-wal`));
+  const wal = path === ":memory:" ? undefined : walSync(`${path}-wal`);
+  const writes = createWriteQueue(sqlite, wal?.sync);
   return {
     dialect: "sqlite",
     location: path,
@@ -150,6 +165,7 @@ export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number 
     },
     async close() {
       await writes.drain();
+      await wal?.close();
       sqlite.close();
     },
   };
