@@ -31,16 +31,23 @@ const run = runLocally(store, systemClock, createUuidV7Generator());
 const sessions = new Map<number, { tx: Sql; end: (commit: boolean) => void; done: Promise<void> }>();
 let nextSession = 1;
 
+/** Replies go out together once per turn of the event loop: a group commit answers its callers in one message. */
+let replies: Reply[] = [];
+const flush = () => {
+  writeSharedStats(stats, store.stats);
+  const batch = replies;
+  replies = [];
+  port.postMessage(batch);
+};
+const reply = (message: Reply) => {
+  if (replies.length === 0) setImmediate(flush);
+  replies.push(message);
+};
+
 const answer = (id: number, work: () => Promise<unknown>) => {
   work().then(
-    (value) => {
-      writeSharedStats(stats, store.stats);
-      port.postMessage({ id, ok: true, value } satisfies Reply);
-    },
-    (error: unknown) => {
-      writeSharedStats(stats, store.stats);
-      port.postMessage({ id, ok: false, error: serializeError(error) } satisfies Reply);
-    },
+    (value) => reply({ id, ok: true, value }),
+    (error: unknown) => reply({ id, ok: false, error: serializeError(error) }),
   );
 };
 
@@ -64,7 +71,7 @@ const begin = (id: number) => {
   });
 };
 
-port.on("message", (request: Request) => {
+const handle = (request: Request) => {
   switch (request.op) {
     case "program": {
       const program = PROGRAMS.get(request.name);
@@ -100,6 +107,8 @@ port.on("message", (request: Request) => {
       answer(request.id, () => store.close());
       return;
   }
-});
+};
+
+port.on("message", handle);
 
 port.postMessage({ ready: true } satisfies Ready);

@@ -3,7 +3,10 @@ import type { TimelineEntry } from "../../audit/audit-trail.ts";
 import { PayreqError } from "../../errors.ts";
 import type { SqlParam } from "../sql.ts";
 
-/** What the main thread asks of the SQLite worker, and what it answers. */
+/**
+ * What the main thread asks of the SQLite worker (one message each), and what it answers (an array per turn of the
+ * worker's event loop, so a group commit's callers are answered in one message).
+ */
 export type Request =
   | { id: number; op: "program"; name: string; args: unknown }
   | { id: number; op: "begin" }

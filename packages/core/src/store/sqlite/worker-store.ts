@@ -37,11 +37,13 @@ const startWorker = async (path: string, onExit: () => void, onStart?: (worker: 
       resolve();
     });
   });
-  worker.on("message", (reply: Reply) => {
-    const waiting = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (reply.ok) waiting?.resolve(reply.value);
-    else waiting?.reject(deserializeError(reply.error));
+  worker.on("message", (replies: Reply[]) => {
+    for (const reply of replies) {
+      const waiting = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (reply.ok) waiting?.resolve(reply.value);
+      else waiting?.reject(deserializeError(reply.error));
+    }
   });
   const fail = (error: unknown) => {
     if (!alive) return;
@@ -57,6 +59,7 @@ const startWorker = async (path: string, onExit: () => void, onStart?: (worker: 
       if (!alive) return reject(new StoreUnavailableError(new Error("the SQLite worker has stopped")));
       const id = nextId++;
       pending.set(id, { resolve, reject });
+      // At once, not batched: the worker starts on a call while this thread reads the next request.
       worker.postMessage({ ...request, id });
     });
   return {
