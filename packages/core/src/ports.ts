@@ -127,9 +127,12 @@ export type EmbeddedBackend = BackendBase & {
   ): Promise<Prepared>;
   /**
    * Steps 1–3, the outbox delivery and the call's records (audit row, the key's answer) in one transaction, for
-   * a notifier that only records (see send-in-one-commit.ts).
+   * a notifier that only records (see send-in-one-commit.ts); its steps are timed on `trail`.
    */
-  sendInOneCommit(input: Omit<SendInOneCommitArgs, "paymentUrls">): Promise<SendInOneCommitResult>;
+  sendInOneCommit(
+    input: Omit<SendInOneCommitArgs, "paymentUrls">,
+    trail: AuditTrail,
+  ): Promise<SendInOneCommitResult>;
   /** Step 3 alone, for an open invoice of the department (the v4 payment request endpoint). */
   prepareForInvoice(
     input: { department: Department; invoice: Invoice; flags: PaymentRequestFlags; requestId: string },

@@ -1,3 +1,4 @@
+import type { AuditTrail, TimelineEntry } from "../audit/audit-trail.ts";
 import { PayreqError } from "../errors.ts";
 import type { Clock, IdGenerator } from "../ids.ts";
 import type { EmbeddedBackend } from "../ports.ts";
@@ -19,6 +20,21 @@ export type EmbeddedBackendDeps = {
   clock: Clock;
   ids: IdGenerator;
   paymentUrls: PaymentUrlSettings;
+};
+
+/** A program's steps, timed where it ran, added to the caller's trail: those of a failed program too. */
+const onTrail = async <R extends { timeline: TimelineEntry[] }>(
+  trail: AuditTrail,
+  running: Promise<R>,
+): Promise<R> => {
+  try {
+    const result = await running;
+    trail.timeline.push(...result.timeline);
+    return result;
+  } catch (error) {
+    trail.timeline.push(...((error as StepFailure).timeline ?? []));
+    throw error;
+  }
 };
 
 /** The payments platform in the service's own store: steps 1–3 share one transaction. */
@@ -43,24 +59,11 @@ export const createEmbeddedBackend = ({
     ensureOpenInvoice: (order, fields) =>
       store.transaction((tx) => ensureOpenInvoice(context(tx), order, fields)),
 
-    async prepare({ department, body, requestId }, trail, claimId) {
-      try {
-        const { prepared, timeline } = await run(prepareCallProgram, {
-          department,
-          body,
-          requestId,
-          paymentUrls,
-          claimId,
-        });
-        trail.timeline.push(...timeline);
-        return prepared;
-      } catch (error) {
-        trail.timeline.push(...((error as StepFailure).timeline ?? []));
-        throw error;
-      }
-    },
+    prepare: async ({ department, body, requestId }, trail, claimId) =>
+      (await onTrail(trail, run(prepareCallProgram, { department, body, requestId, paymentUrls, claimId })))
+        .prepared,
 
-    sendInOneCommit: (input) => run(sendInOneCommitProgram, { ...input, paymentUrls }),
+    sendInOneCommit: (input, trail) => onTrail(trail, run(sendInOneCommitProgram, { ...input, paymentUrls })),
 
     prepareForInvoice: ({ department, invoice, flags, requestId }, claimId) =>
       store.transaction(async (tx) => {

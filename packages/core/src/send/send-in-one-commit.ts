@@ -23,7 +23,7 @@ export type SendInOneCommitArgs = Omit<PrepareCallArgs, "claimId"> & {
 export type SendInOneCommitResult = {
   response: SendPaymentRequestResponse;
   /** The steps this program ran, after the caller's. */
-  steps: TimelineEntry[];
+  timeline: TimelineEntry[];
   /** The channels handed to the outbox, for the delivery metrics of the caller's thread. */
   handedOver: Channel[];
 };
@@ -77,7 +77,7 @@ export const sendInOneCommitProgram = defineProgram<SendInOneCommitArgs, SendInO
       );
       return {
         response,
-        steps: trail.timeline,
+        timeline: trail.timeline,
         handedOver: messages.filter((m) => m.status === "DELIVERED").map((m) => m.channel),
       };
     }),

@@ -17,7 +17,6 @@ import {
 } from "../audit/audit-trail.ts";
 import { type AuditEntry, withRequestBodyColumn } from "../audit/write-audit.ts";
 import { holdsScope, type Principal } from "../auth/principal.ts";
-import type { StepFailure } from "../embedded/prepare-call.ts";
 import { PayreqError } from "../errors.ts";
 import type { DeliveryRecord, Department, EmbeddedBackend } from "../ports.ts";
 import { isStoreUnavailable } from "../store/sql.ts";
@@ -117,20 +116,17 @@ const performInOneCommit = async (
   entry: SendInOneCommitArgs["entry"],
   claim: Extract<Claim, { kind: "fresh" | "resume" }> | undefined,
 ): Promise<SendPaymentRequestResponse> => {
-  const { response, steps, handedOver } = await deps.backend
-    .sendInOneCommit({
+  const { response, handedOver } = await deps.backend.sendInOneCommit(
+    {
       department: call.department,
       body: call.body,
       requestId: entry.meta.requestId,
       delivery: deliveryOptionsOf(call.body),
       entry,
       claimId: claim?.id,
-    })
-    .catch((error: unknown) => {
-      trail.timeline.push(...((error as StepFailure).timeline ?? []));
-      throw error;
-    });
-  trail.timeline.push(...steps);
+    },
+    trail,
+  );
   for (const channel of handedOver) deps.metrics.delivery(channel, "outbox", "SUCCESS");
   // The row was committed with the call's other rows.
   await deps.metrics.auditRow("SUCCESS", Promise.resolve());
