@@ -3,6 +3,8 @@ import autocannon from "autocannon";
 export type LoadResult = {
   /** Server CPU per request, all its threads (filled in by the caller that started the server). */
   serverCpuMicrosPerRequest?: number;
+  /** CPU per request of this process, autocannon's: it shares the machine's cores with the server. */
+  loadCpuMicrosPerRequest: number;
   requestsPerSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -22,6 +24,7 @@ export type LoadOptions = {
 /** autocannon over loopback; every request carries a body of its own (a distinct order number). */
 export const runLoad = async (options: LoadOptions, bodyFor: (n: number) => string): Promise<LoadResult> => {
   let n = 0;
+  const before = process.cpuUsage();
   const result = await autocannon({
     url: options.url,
     method: "POST",
@@ -30,7 +33,9 @@ export const runLoad = async (options: LoadOptions, bodyFor: (n: number) => stri
     headers: { "content-type": "application/json", ...options.headers },
     requests: [{ setupRequest: (request) => ({ ...request, body: bodyFor(n++) }) }],
   });
+  const spent = process.cpuUsage(before);
   return {
+    loadCpuMicrosPerRequest: (spent.user + spent.system) / Math.max(1, result.requests.total),
     requestsPerSecond: result.requests.average,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,

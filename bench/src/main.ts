@@ -11,6 +11,7 @@ import { type LoadResult, runLoad } from "./load.ts";
 import { type Started, startProcess } from "./processes.ts";
 import { formatProfile, profileCall } from "./profile-call.ts";
 import { publishedBody, SEND_PATH } from "./published-call.ts";
+import { formatWriterFloor, measureWriterFloor, type WriterFloor } from "./writer-floor.ts";
 
 /**
  * `pnpm bench`: the bare Hono route and the real service on each store, one after the other, on this machine in
@@ -95,7 +96,24 @@ const measureService = async (
 };
 
 const line = (name: string, r: LoadResult) =>
-  `${name.padEnd(31)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}  server CPU ${(r.serverCpuMicrosPerRequest ?? 0).toFixed(0)} µs/request`;
+  `${name.padEnd(31)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}  server CPU ${(r.serverCpuMicrosPerRequest ?? 0).toFixed(0)} µs/request  load generator CPU ${r.loadCpuMicrosPerRequest.toFixed(0)} µs/request`;
+
+/** Issue 13's throughput target, as a share of the bare route's in the same run. */
+const TARGET_RATIO = 0.15;
+
+/**
+ * What the machine allows per request at the target: the cores' time at that rate, less the load generator's
+ * share (it runs on the same cores). Past this, the service cannot reach the target however well it overlaps.
+ */
+const budgetOf = (service: LoadResult, bare: LoadResult) => {
+  const rate = TARGET_RATIO * bare.requestsPerSecond;
+  const allowed = (cpus().length * 1e6) / rate - service.loadCpuMicrosPerRequest;
+  return {
+    rate,
+    allowedServerCpuMicros: allowed,
+    usedServerCpuMicros: service.serverCpuMicrosPerRequest ?? 0,
+  };
+};
 
 const ratiosOf = (service: LoadResult, bare: LoadResult) => ({
   throughput: service.requestsPerSecond / bare.requestsPerSecond,
@@ -139,6 +157,10 @@ const main = async () => {
       console.log(
         `${"  ratio".padEnd(31)} throughput ${r.throughput.toFixed(2)}x  p50 ${r.p50.toFixed(2)}x  p99 ${r.p99.toFixed(2)}x  (audit rows written: ${service.auditRows})`,
       );
+      const budget = budgetOf(service, bareResult);
+      console.log(
+        `${"  budget".padEnd(31)} at ${TARGET_RATIO}x bare (${budget.rate.toFixed(0)} req/s) the ${cpus().length} cores allow ${budget.allowedServerCpuMicros.toFixed(0)} µs of server CPU per request; it used ${budget.usedServerCpuMicros.toFixed(0)}`,
+      );
     }
     for (const kind of kinds) {
       const cost = metricsCostOf(services, kind);
@@ -151,6 +173,10 @@ const main = async () => {
     process.stderr.write("\none call, part by part (CPU µs, in-process)\n");
     const profile = await profileCall();
     console.log(`\nOne call, part by part (CPU µs per call)\n${formatProfile(profile)}`);
+
+    process.stderr.write("\nthe SQLite writer's floor: the statements of real calls, replayed\n");
+    const writerFloor: WriterFloor = await measureWriterFloor();
+    console.log(`\n${formatWriterFloor(writerFloor)}`);
 
     let chainCost: ChainCost[] | null = null;
     if (kinds.includes("postgres")) {
@@ -188,8 +214,13 @@ const main = async () => {
           machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
           load: { connections, durationSeconds, warmupSeconds },
           bare: bareResult,
-          services: services.map((service) => ({ ...service, ratios: ratiosOf(service, bareResult) })),
+          services: services.map((service) => ({
+            ...service,
+            ratios: ratiosOf(service, bareResult),
+            budget: budgetOf(service, bareResult),
+          })),
           profile: Object.fromEntries(profile),
+          writerFloor,
           metricsCost: Object.fromEntries(kinds.map((kind) => [kind, metricsCostOf(services, kind) ?? null])),
           chainCost,
           audit: values["skip-audit"] ? null : { smallRows: small, largeRows: large, queries: audit },
