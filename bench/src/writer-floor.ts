@@ -22,6 +22,8 @@ import { DEMO_CUSTOMER, publishedBody } from "./published-call.ts";
  * whatever the JavaScript around the statements costs.
  */
 
+const PAYMENT_URLS = { baseUrl: "http://127.0.0.1/pay", ttlMs: 86_400_000 };
+
 type Recorded = { kind: "all" | "get" | "run"; text: string; params: readonly SqlParam[] };
 
 const cpuMicros = () => {
@@ -69,17 +71,14 @@ export const measureWriterFloor = async (options: { calls?: number; callsPerComm
   const original = join(dir, "calls.db");
   try {
     const seeded = openSqliteStore(original);
-    const seeding = createCore({
-      store: seeded,
-      paymentUrls: { baseUrl: "http://127.0.0.1/pay", ttlMs: 86_400_000 },
-    });
+    const seeding = createCore({ store: seeded, paymentUrls: PAYMENT_URLS });
     const demo = await seedDemo(seeded, seeding.credentials, seeding.clock);
     if (!demo) throw new Error("fresh database was not empty");
     await seeded.close();
     for (const copy of ["replay.db", "by-statement.db"]) copyFileSync(original, join(dir, copy));
 
     const { store, transactions } = recording(openSqliteStore(original));
-    const core = createCore({ store, paymentUrls: { baseUrl: "http://127.0.0.1/pay", ttlMs: 86_400_000 } });
+    const core = createCore({ store, paymentUrls: PAYMENT_URLS });
     const { username, password } = demo.credentials.sunriseSender;
     const principal = await core.credentials.verify(username, password);
     if (!principal) throw new Error("the demo sender does not verify");
@@ -151,7 +150,8 @@ export const measureWriterFloor = async (options: { calls?: number; callsPerComm
     const statements = [...timed]
       .map(([text, micros]): [string, number] => [text.replace(/\s+/g, " ").slice(0, 90), micros / calls])
       .sort((a, b) => b[1] - a[1]);
-    // The timed pass's statements ran over every call, the warm-up's too; its per-call CPU counts measured calls.
+    // Each statement's time is averaged over every call; what the timed pass spent per call beyond them is the
+    // write queue's own statements (begin, savepoints, commit) and the WAL syncs.
     const inStatements = statements.reduce((sum, [, micros]) => sum + micros, 0);
     statements.push(["(begin, savepoints, commits, WAL syncs)", timedMicros - inStatements]);
     return { calls, callsPerCommit, callMicros, floorMicros, statements } satisfies WriterFloor;
