@@ -548,6 +548,37 @@ describe.each(TEST_STORES)("on %s", (kind) => {
       expect(await auditRow(t.store, replayMeta.requestId)).toMatchObject({ orderNumber: "RO-REPLAYED" });
     });
 
+    it("names the order and customer of a valid body refused for its key or its path", async () => {
+      const t = await setup();
+      const badKey = testMeta({ idempotencyKey: "k".repeat(300) });
+      const keyRefused = await t.send(sunriseBody({ orderNumber: "RO-BAD-KEY" }), badKey);
+      expect(keyRefused.status).toBe(400);
+      expect(errorCodes(keyRefused)).toEqual([ERRORS.INVALID_IDEMPOTENCY_KEY.code]);
+      expect(await auditRow(t.store, badKey.requestId)).toMatchObject({
+        orderNumber: "RO-BAD-KEY",
+        customerUuid: t.demo.ids.customers.sunriseFull,
+        orderUuid: null,
+      });
+
+      const badPath = testMeta();
+      const pathRefused = await t.send(sunriseBody({ orderNumber: "RO-BAD-PATH" }), badPath, "not a uuid!");
+      expect(pathRefused.status).toBe(400);
+      expect(await auditRow(t.store, badPath.requestId)).toMatchObject({ orderNumber: "RO-BAD-PATH" });
+
+      // An invalid body names nothing, even with a valid key and path.
+      const badBody = testMeta();
+      const bodyRefused = await t.send(
+        { ...sunriseBody({ orderNumber: "RO-BAD-BODY" }), amount: "x" },
+        badBody,
+      );
+      expect(bodyRefused.status).toBe(400);
+      expect(await auditRow(t.store, badBody.requestId)).toMatchObject({
+        orderNumber: null,
+        customerUuid: null,
+      });
+      expect(await ordersNumbered(t.store, "RO-BAD-KEY")).toHaveLength(0);
+    });
+
     it("stores no working payment link outside the idempotency table", async () => {
       const t = await setup();
       const result = ok(

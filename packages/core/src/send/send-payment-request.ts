@@ -45,13 +45,29 @@ const invalid = (errors: ErrorEnvelope["errors"]) =>
     errors: ErrorEnvelope["errors"];
   };
 
-const validate = (departmentUuid: unknown, input: unknown, idempotencyKey: unknown): Validated => {
+/** What a call is found by in the audit log before any step has touched a row. */
+const namesOf = (body: SendPaymentRequestBody) => ({
+  orderNumber: body.orderNumber,
+  customerUuid: body.customerUuid,
+});
+
+/**
+ * The key, then the path, then the body, each refused in that order. A valid body is handed to `named` before
+ * anything is refused, so that a call refused for its key or its path is found by its order and customer too.
+ */
+const validate = (
+  departmentUuid: unknown,
+  input: unknown,
+  idempotencyKey: unknown,
+  named: (body: SendPaymentRequestBody) => void,
+): Validated => {
+  const body = SendPaymentRequestBody.safeParse(withoutNullFields(input));
+  if (body.success) named(body.data);
   if (idempotencyKey !== undefined && !IdempotencyKey.safeParse(idempotencyKey).success) {
     throw new PayreqError("INVALID_IDEMPOTENCY_KEY");
   }
   const path = DepartmentUuid.safeParse(departmentUuid);
   if (!path.success) throw invalid(toRequestErrors(path.error, ["departmentUuid"]));
-  const body = SendPaymentRequestBody.safeParse(withoutNullFields(input));
   if (!body.success) throw invalid(toRequestErrors(body.error));
   return { departmentUuid: path.data, body: body.data, key: idempotencyKey as string | undefined };
 };
@@ -162,10 +178,10 @@ export const sendPaymentRequest = async (
   });
   let held: Extract<Claim, { kind: "fresh" | "resume" }> | undefined;
   try {
-    const call = validate(departmentUuid, input, meta.idempotencyKey);
     // Named from the body at once, so a call refused by a step or replayed can be found by its order and customer.
-    const named = { orderNumber: call.body.orderNumber, customerUuid: call.body.customerUuid };
-    trail.touched = named;
+    const call = validate(departmentUuid, input, meta.idempotencyKey, (body) => {
+      trail.touched = namesOf(body);
+    });
     if (!holdsScope(principal, Scopes.sendPaymentRequest, call.departmentUuid)) {
       throw new PayreqError("INVALID_SCOPE_DEPARTMENT", {
         description: `The credential does not hold ${Scopes.sendPaymentRequest} for this department.`,
@@ -184,7 +200,7 @@ export const sendPaymentRequest = async (
       if (claim.kind === "replay") {
         const { response, firstRequestId } = claim;
         trail.note("replay", "ok", `stored response of request ${firstRequestId}`);
-        trail.touched = { ...named, ...touchedFromBody(response.body) };
+        trail.touched = { ...namesOf(call.body), ...touchedFromBody(response.body) };
         await recordCall(deps, { entry: entry(response.status, response.body) });
         return { ...response, timeline: trail.timeline, replayed: true } as SendResult;
       }
