@@ -4,6 +4,6 @@ export default defineProject({
   test: {
     name: "server",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    globalSetup: ["../../packages/core/test/postgres-global-setup.ts"],
+    globalSetup: ["./test/build-global-setup.ts", "../../packages/core/test/postgres-global-setup.ts"],
   },
 });

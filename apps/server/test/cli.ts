@@ -2,11 +2,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createPostgresDatabase, type TestStoreKind } from "@payreq/core/testing/stores";
-
-const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+import { PAYREQ_MAIN, SERVER_DIR } from "./payreq-command.ts";
 
 type Run = { code: number; stdout: string; stderr: string };
 
@@ -14,7 +11,7 @@ export const payreq = (args: string[], env: Record<string, string>, stdin = ""):
   new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ["--import", "tsx", MAIN, ...args],
+      [PAYREQ_MAIN, ...args],
       { cwd: SERVER_DIR, env: { PATH: process.env.PATH ?? "", ...env } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

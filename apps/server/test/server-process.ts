@@ -1,9 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-
-const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+import { PAYREQ_MAIN, SERVER_DIR } from "./payreq-command.ts";
 
 export type ServerProcess = {
   url: string;
@@ -18,7 +15,7 @@ export type ServerProcess = {
 /** `payreq serve` as a real process on a free loopback port; resolves once it logs "listening". */
 export const startServerProcess = (env: Record<string, string>): Promise<ServerProcess> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "serve"], {
+    const child = spawn(process.execPath, [PAYREQ_MAIN, "serve"], {
       cwd: SERVER_DIR,
       env: {
         PATH: process.env.PATH ?? "",

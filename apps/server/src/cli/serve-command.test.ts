@@ -3,15 +3,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { freePort } from "@payreq/core/testing/postgres-server";
 import { TEST_STORES } from "@payreq/core/testing/stores";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { freshDatabase, payreq } from "../../test/cli.ts";
+import { PAYREQ_MAIN, SERVER_DIR } from "../../test/payreq-command.ts";
 import { startServerProcess } from "../../test/server-process.ts";
-
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
 type Ended = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
@@ -21,7 +18,7 @@ type Ended = { code: number | null; signal: NodeJS.Signals | null; stdout: strin
  */
 const serveUntilExit = (env: Record<string, string>): Promise<Ended> =>
   new Promise((resolve) => {
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", MAIN, "serve"], {
+    const child: ChildProcess = spawn(process.execPath, [PAYREQ_MAIN, "serve"], {
       cwd: SERVER_DIR,
       env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", PAYREQ_METRICS_PORT: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],

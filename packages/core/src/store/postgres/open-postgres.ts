@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { runsFromBundle } from "../../bundle-layout.ts";
 import { emptyGroupCommitStats, recordGroupCommit } from "../../metrics/bucket-counts.ts";
 import type { Sql, SqlParam, Store } from "../sql.ts";
 import { createGroupCommit } from "./group-commit.ts";
@@ -19,7 +20,11 @@ export type PostgresOptions = {
   statementTimeoutMs?: number;
 };
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations/postgres", import.meta.url));
+const MIGRATIONS_FOLDER = fileURLToPath(
+  runsFromBundle
+    ? new URL("./migrations/postgres", import.meta.url)
+    : new URL("../../../migrations/postgres", import.meta.url),
+);
 
 /** Advisory lock keys (first int4: payreq's namespace). */
 const LOCK_NAMESPACE = 0x70_61_79_72; // "payr"

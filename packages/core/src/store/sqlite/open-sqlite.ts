@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { runsFromBundle } from "../../bundle-layout.ts";
 import type { Sql, SqlParam, Store } from "../sql.ts";
 import { createWriteQueue, type WriteQueue } from "./write-queue.ts";
 
@@ -13,7 +14,11 @@ export type SqliteStore = Store & {
   readonly writes: WriteQueue;
 };
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations/sqlite", import.meta.url));
+const MIGRATIONS_FOLDER = fileURLToPath(
+  runsFromBundle
+    ? new URL("./migrations/sqlite", import.meta.url)
+    : new URL("../../../migrations/sqlite", import.meta.url),
+);
 const MIN_SQLITE_VERSION = [3, 51, 3];
 
 const assertSqliteVersion = (sqlite: Database.Database) => {

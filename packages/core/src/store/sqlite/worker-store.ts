@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { runsFromBundle } from "../../bundle-layout.ts";
 import type { Sql, Store, StoreStats } from "../sql.ts";
 import { StoreUnavailableError } from "../sql.ts";
 import { createSql, isMigrated, isProcessAlive } from "./open-sqlite.ts";
@@ -9,7 +10,10 @@ import { deserializeError, type Ready, type Reply, type Request } from "./worker
 type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 type Call = (request: { op: Request["op"] } & Record<string, unknown>) => Promise<unknown>;
 
-const ENTRY = new URL("./sqlite-worker-entry.mjs", import.meta.url);
+/** The worker's script: the bundled one in the build, else the TypeScript source through tsx's loader. */
+const ENTRY = runsFromBundle
+  ? new URL("./sqlite-worker.mjs", import.meta.url)
+  : new URL("./sqlite-worker-entry.mjs", import.meta.url);
 
 /** Starts the worker and waits until it has opened and migrated the file; calls go to it in order. */
 const startWorker = async (path: string, onExit: () => void, onStart?: (worker: Worker) => void) => {
