@@ -1,14 +1,7 @@
 import { parseArgs } from "node:util";
 import type { AuditListQuery } from "@payreq/contracts";
-import {
-  type AuditColumns,
-  chainHead,
-  getAuditRecord,
-  hashAuditRow,
-  listAuditRecords,
-  type SqlParam,
-  type Store,
-} from "@payreq/core";
+import { getAuditRecord, listAuditRecords, type SqlParam, type Store } from "@payreq/core";
+import { type AuditColumns, chainHead, hashAuditRow } from "@payreq/core/profiling";
 import { type BenchStores, type StoreKind, startBenchStores } from "./bench-stores.ts";
 
 /**

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { type AuditColumns, appendToChain, hashAuditRow, openStore, type Store } from "@payreq/core";
+import { openStore, type Store } from "@payreq/core";
+import { type AuditColumns, appendToChain, hashAuditRow } from "@payreq/core/profiling";
 import { type BenchStores, startBenchStores } from "./bench-stores.ts";
 
 /**

@@ -23,25 +23,25 @@ const COMPONENTS: [string, RegExp][] = [
     "authentication (verified-credential cache, throttle)",
     /core\/src\/auth\/|server\/src\/http\/(authenticate|basic-credentials)\.ts/,
   ],
-  ["step 1: find or create the order", /core\/src\/embedded\/resolve-order\.ts/],
-  ["step 2: find or create the open invoice", /core\/src\/embedded\/ensure-open-invoice\.ts/],
+  ["step 1: find or create the order", /core\/src\/(platform\/)?embedded\/resolve-order\.ts/],
+  ["step 2: find or create the open invoice", /core\/src\/(platform\/)?embedded\/ensure-open-invoice\.ts/],
   [
     "step 3: the payment request and its link",
-    /core\/src\/embedded\/(create-payment-request|payment-token)\.ts/,
+    /core\/src\/(platform\/)?embedded\/(create-payment-request|payment-token|reminder-schedule)\.ts/,
   ],
-  ["rendering the text and the email", /core\/src\/(send\/templates|money)\.ts/],
+  ["rendering the text and the email", /core\/src\/((send|notify)\/templates|(domain\/)?money)\.ts/],
   // Before the store port, the embedded backend's one file also wrote the delivery's rows: one row for both.
   [
     "department lookup; delivery: outbox rows, per-channel results",
-    /core\/src\/(embedded\/(embedded-backend|record-delivery)\.ts|notify\/|send\/deliver|metrics\/observed-notifier)/,
+    /core\/src\/((platform\/)?embedded\/(embedded-backend|embedded-platform|record-delivery)\.ts|notify\/|send\/deliver|metrics\/observed-notifier)/,
   ],
   // A native statement's time shows under its JS caller, so the hash and the insert share a file's row here; the
   // in-process profile (profile-call.ts) times them apart.
   ["audit row: hash chain (SHA-256, head read, insert, 11 indexes)", /core\/src\/audit\/hash-chain\.ts/],
-  ["audit row: redaction and serialization", /core\/src\/(audit\/|redact\.ts|mask\.ts)/],
+  ["audit row: redaction and serialization", /core\/src\/(audit\/|(domain\/)?(redact|mask)\.ts)/],
   [
     "idempotency key and call bookkeeping",
-    /core\/src\/(send\/|embedded\/prepare-call\.ts|programs\.ts|errors\.ts|ids\.ts|random-pool\.ts)/,
+    /core\/src\/(send\/|idempotency\/|(platform\/)?embedded\/prepare-(call|steps)\.ts|programs\.ts|(domain\/)?(errors|ids|random-pool|call)\.ts)/,
   ],
   [
     "store: transactions, commits, WAL sync",
@@ -51,13 +51,16 @@ const COMPONENTS: [string, RegExp][] = [
     "SQLite worker thread: messages",
     /core\/src\/store\/sqlite\/(worker-store|sqlite-worker|worker-messages|shared-stats)\.ts/,
   ],
-  ["metrics and logs", /server\/src\/(observability\/|logger\.ts)|core\/src\/(logger|metrics\/)/],
+  [
+    "metrics and logs",
+    /server\/src\/(observability\/|logger\.ts)|core\/src\/(logger|metrics\/|ports\/(logger|metrics))/,
+  ],
   ["HTTP: routes, envelope, audit middleware, headers", /server\/src\//],
 ];
 
 /** Statement wrappers: time spent under them belongs to whoever ran the statement. */
 const TRANSPARENT =
-  /core\/src\/(embedded\/(platform-queries|statements)|store\/(sqlite\/open-sqlite|sql|program|dialect))\.ts/;
+  /core\/src\/((platform\/)?embedded\/(platform-queries|statements)|notify\/outbox-rows|store\/(sqlite\/open-sqlite|sql|program|dialect)|ports\/(store|dialect))\.ts/;
 
 const HTTP = "HTTP: Node's server, Hono, writing the answer";
 const ZOD = "zod validation of the body";

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SendPaymentRequestBody } from "@payreq/contracts";
+import { createCore, openSqliteStore, type SqliteStore, seedDemo } from "@payreq/core";
 import {
   type AuditColumns,
   AuditTrail,
-  createCore,
   createPaymentRequest,
   DEFAULT_TEMPLATES,
   dialectOf,
@@ -13,15 +13,12 @@ import {
   hashAuditRow,
   insertOutbox,
   invoiceFieldsOf,
-  openSqliteStore,
   orderRequestOf,
   renderEmail,
   renderText,
   resolveOrder,
-  type SqliteStore,
-  seedDemo,
   toAuditColumns,
-} from "@payreq/core";
+} from "@payreq/core/profiling";
 import { parseJsonStrictly } from "@payreq/server/parse-json";
 import { DEMO_CUSTOMER, publishedBody } from "./published-call.ts";
 
@@ -77,7 +74,7 @@ export const profileCall = async () => {
     const demo = await seedDemo(store, core.credentials, core.clock);
     if (!demo) throw new Error("fresh database was not empty");
     const { username, password } = demo.credentials.sunriseSender;
-    const department = await core.deps.backend.getDepartment(demo.ids.departments.sunrise);
+    const department = await core.deps.platform.getDepartment(demo.ids.departments.sunrise);
     if (!department) throw new Error("no demo department");
     const { clock, ids } = core;
     const forUpdate = dialectOf("sqlite").forUpdate;
@@ -106,7 +103,7 @@ export const profileCall = async () => {
       "authentication (verified credential: throttle and version reads)",
       await measure(() => core.authenticator.authenticate(username, password, "127.0.0.1")),
     );
-    add("department lookup", await measure(() => core.deps.backend.getDepartment(department.uuid)));
+    add("department lookup", await measure(() => core.deps.platform.getDepartment(department.uuid)));
 
     // Steps 1-3 inside write-queue transactions, 50 calls to a commit as under load; commits measured apart.
     const steps = { order: 0, invoice: 0, paymentRequest: 0 };

@@ -54,7 +54,7 @@ export const buildService = async () => {
   await build({
     entryPoints: {
       payreq: join(SERVER, "src", "cli", "main.ts"),
-      "sqlite-worker": join(CORE, "src", "store", "sqlite", "sqlite-worker.ts"),
+      "sqlite-worker": join(CORE, "src", "sqlite-worker-main.ts"),
     },
     outdir: DIST,
     outExtension: { ".js": ".mjs" },

@@ -2,9 +2,9 @@ import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from "@payreq/core";
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
+import { observeRequests } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createChainStatus } from "./observability/chain-status.ts";
-import { observeRequests } from "./observability/request-log.ts";
 import { disabledMetrics } from "./observability/service-metrics.ts";
 import { registerDocsRoutes } from "./openapi/docs-routes.ts";
 import { registerOpsConsole } from "./ops/ops-console.ts";
@@ -56,9 +56,8 @@ export const createApp = (options: AppOptions) => {
   registerDocsRoutes(app, deps);
   registerSendPaymentRequestRoute(app, deps);
   registerAuditLogRoutes(app, deps);
-  // An aggregator in upstream mode is not itself a platform: its backend is the HTTP client.
-  const { backend } = deps.core.deps;
-  if (backend.kind === "embedded") registerUpstreamV4Routes(app, deps, backend);
+  // An aggregator in upstream mode is not itself a platform: its platform is the v4 client.
+  if (deps.core.deps.platform.kind === "embedded") registerUpstreamV4Routes(app, deps);
   registerPaymentPageRoutes(app, deps);
   registerOpsConsole(app, deps);
   mountTrpc(app, deps);

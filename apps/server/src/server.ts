@@ -8,8 +8,8 @@ import { type ErrorName, errorItem } from "@payreq/contracts";
 import {
   type Core,
   createCore,
-  createHttpBackend,
   createNotifier,
+  createUpstreamPlatform,
   createUuidV7Generator,
   type Logger,
   openStore,
@@ -60,7 +60,7 @@ export const buildCore = (
     ids,
   );
   const clock = systemClock;
-  const upstream = config.upstream && createHttpBackend(config.upstream, clock, metrics.core);
+  const upstream = config.upstream && createUpstreamPlatform(config.upstream, clock, metrics.core);
   const core = createCore({
     store,
     logger,
@@ -68,7 +68,7 @@ export const buildCore = (
     clock,
     notifier,
     ...(metrics.enabled ? { metrics: metrics.core } : {}),
-    ...(upstream ? { backend: upstream } : {}),
+    ...(upstream ? { platform: upstream } : {}),
     paymentUrls: { baseUrl: config.paymentUrlBase, ttlMs: config.paymentUrlTtlMs },
     deliveryTimeoutMs: config.deliveryTimeoutMs,
   });

@@ -88,7 +88,7 @@ describe("an aggregator in upstream mode", () => {
   it("serves no v4 endpoints of its own: it is not the platform", async () => {
     const h = await upstreamHarness();
     expect((await h.app.request(`/payment/v4/departments/${h.dept}`)).status).toBe(404);
-    expect((await h.upstream?.server.core.deps.backend.getDepartment(h.dept))?.uuid).toBe(h.dept);
+    expect((await h.upstream?.server.core.deps.platform.getDepartment(h.dept))?.uuid).toBe(h.dept);
   });
 });
 

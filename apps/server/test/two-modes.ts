@@ -1,5 +1,5 @@
 import type { SqlParam } from "@payreq/core";
-import { type Clock, createHttpBackend, type UpstreamSettings } from "@payreq/core";
+import { type Clock, createUpstreamPlatform, type UpstreamSettings } from "@payreq/core";
 import { createTestCore } from "@payreq/core/testing";
 import { createApp } from "../src/app.ts";
 import { disabledMetrics, type ServiceMetrics } from "../src/observability/service-metrics.ts";
@@ -36,7 +36,7 @@ export const createModeHarness = async (
     const proxy = await startFaultProxy(server.url);
     const { aggregator } = upstreamCore.demo.credentials;
     const clock = givenClock ?? { now: Date.now };
-    const backend = createHttpBackend(
+    const platform = createUpstreamPlatform(
       {
         baseUrl: proxy.url,
         username: aggregator.username,
@@ -48,8 +48,8 @@ export const createModeHarness = async (
       clock,
       metrics.core,
     );
-    core = await createTestCore({ clock, backend, ...measured });
-    metrics.watch(core, backend.circuitState);
+    core = await createTestCore({ clock, platform, ...measured });
+    metrics.watch(core, platform.circuitState);
     upstream = { server, core: upstreamCore, proxy };
   }
   const app = createApp({ core, metrics });

@@ -1,59 +1,77 @@
-export * from "./audit/audit-trail.ts";
-export * from "./audit/hash-chain.ts";
-export * from "./audit/prune-audit.ts";
-export * from "./audit/query-audit.ts";
-export * from "./audit/read-audit-log.ts";
-export * from "./audit/verify-chain.ts";
-export * from "./audit/write-audit.ts";
-export * from "./auth/authenticator.ts";
-export * from "./auth/credential-store.ts";
-export * from "./auth/password-hash.ts";
-export * from "./auth/principal.ts";
-export * from "./create-core.ts";
-export * from "./demo/seed-demo.ts";
-export * from "./embedded/create-payment-request.ts";
-export * from "./embedded/embedded-backend.ts";
-export * from "./embedded/ensure-open-invoice.ts";
-export * from "./embedded/find-payment-page.ts";
-export * from "./embedded/payment-token.ts";
-export * from "./embedded/platform-queries.ts";
-export * from "./embedded/resolve-order.ts";
-export * from "./errors.ts";
-export * from "./ids.ts";
-export * from "./invoices/invoice-document.ts";
-export * from "./invoices/invoice-pdf.ts";
-export * from "./invoices/record-payment.ts";
-export * from "./logger.ts";
-export * from "./mask.ts";
-export * from "./metrics/bucket-counts.ts";
-export * from "./metrics/metrics.ts";
-export * from "./metrics/observed-notifier.ts";
-export * from "./money.ts";
-export * from "./notify/create-notifier.ts";
-export * from "./notify/list-outbox.ts";
-export * from "./notify/outbox-notifier.ts";
-export * from "./notify/sms-segments.ts";
-export * from "./notify/smtp-email-sender.ts";
-export * from "./notify/twilio-sms-sender.ts";
-export * from "./ops/console-reads.ts";
-export * from "./ports.ts";
-export * from "./redact.ts";
-export * from "./reminders/end-reminders.ts";
-export * from "./reminders/reminder-rows.ts";
-export * from "./reminders/send-due-reminders.ts";
-export * from "./send/idempotency.ts";
-export * from "./send/prepare.ts";
-export * from "./send/record-call.ts";
-export * from "./send/send-payment-request.ts";
-export * from "./send/template-store.ts";
-export * from "./send/templates.ts";
-export * from "./store/dialect.ts";
-export * from "./store/open-store.ts";
-export * from "./store/postgres/open-postgres.ts";
-export * from "./store/program.ts";
-export * from "./store/sql.ts";
-export * from "./store/sqlite/open-sqlite.ts";
-export * from "./store/sqlite/worker-store.ts";
-export * from "./upstream/circuit-breaker.ts";
-export * from "./upstream/http-backend.ts";
-export * from "./upstream-api/v4-operations.ts";
+// @payreq/core's public surface: what the server, the client and other callers use. Internals (SQL helpers, the
+// steps' statements) are not exported; the bench's measurements of them go through ./profiling.ts.
+
+export { sendForInvoice } from "./api-v4/send-for-invoice.ts";
+export { createUpstreamApi, type UpstreamApi, type V4Result } from "./api-v4/v4-operations.ts";
+export { pruneAuditLog } from "./audit/prune-audit.ts";
+export { type AuditAccess, auditStats, getAuditRecord, listAuditRecords } from "./audit/query-audit.ts";
+export {
+  isAuditedRefusal,
+  type ReadResult,
+  readAuditList,
+  readAuditRecord,
+  readAuditStats,
+} from "./audit/read-audit-log.ts";
+export { type ChainReport, verifyAuditChain } from "./audit/verify-chain.ts";
+export { outcomeOf } from "./audit/write-audit.ts";
+export type { Authenticator } from "./auth/authenticator.ts";
+export { CredentialError, createCredentialStore, USERNAME_PATTERN } from "./auth/credential-store.ts";
+export { DEFAULT_SCRYPT } from "./auth/password-hash.ts";
+export { departmentsWithScope, type Principal } from "./auth/principal.ts";
+export { type Core, type CoreOptions, createCore, DEFAULT_DELIVERY_TIMEOUT_MS } from "./create-core.ts";
+export { type DemoData, seedDemo } from "./demo/seed-demo.ts";
+export type { CallMeta, TimelineEntry, Transport } from "./domain/call.ts";
+export { PayreqError } from "./domain/errors.ts";
+export { createUuidV7Generator } from "./domain/ids.ts";
+export { formatMoney } from "./domain/money.ts";
+export { maskPaymentTokens } from "./domain/redact.ts";
+export { REMINDER_STATUSES, type ReminderStatus } from "./domain/reminder.ts";
+export { findPaymentPage, type PaymentPage } from "./invoices/find-payment-page.ts";
+export { invoiceFileName } from "./invoices/invoice-document.ts";
+export { renderInvoicePdf } from "./invoices/invoice-pdf.ts";
+export {
+  getInvoiceState,
+  type InvoiceState,
+  invoiceBody,
+  invoiceDepartment,
+  paymentChangeOf,
+  recordInvoicePayment,
+  voidInvoice,
+} from "./invoices/record-payment.ts";
+export { listOutbox, type OutboxEntry } from "./notify/list-outbox.ts";
+export { createNotifier, type NotifierSettings } from "./notify/senders/create-notifier.ts";
+export { createTemplateStore, TemplateError } from "./notify/template-store.ts";
+export { TEMPLATE_KINDS } from "./notify/templates.ts";
+export { isPostgresUrl, openStore, type StoreOptions } from "./open-store.ts";
+export {
+  type ConsoleMessage,
+  customerName,
+  type DeliveryRate,
+  type DepartmentName,
+  deliveryRates,
+  listConsoleMessages,
+  type MessagePage,
+  readableDepartments,
+  type SessionUser,
+  sessionUser,
+} from "./ops/console-reads.ts";
+export type { BreakerState } from "./platform/upstream/circuit-breaker.ts";
+export { createUpstreamPlatform } from "./platform/upstream/upstream-platform.ts";
+export type { UpstreamSettings } from "./platform/upstream/v4-client.ts";
+export { type Clock, type IdGenerator, systemClock } from "./ports/clock.ts";
+export { type LogFields, type Logger, silentLogger } from "./ports/logger.ts";
+export { type Metrics, noMetrics } from "./ports/metrics.ts";
+export type { Notifier } from "./ports/notifier.ts";
+export type { PaymentsPlatform } from "./ports/platform.ts";
+export {
+  type BucketCounts,
+  isStoreUnavailable,
+  type SqlParam,
+  STORE_RETRY_AFTER_SECONDS,
+  type Store,
+} from "./ports/store.ts";
+export { listReminders } from "./reminders/reminder-rows.ts";
+export { type ReminderDeps, sendDueReminders } from "./reminders/send-due-reminders.ts";
+export { recordCall } from "./send/record-call.ts";
+export { type SendResult, sendPaymentRequest } from "./send/send-payment-request.ts";
+export { openSqliteStore, type SqliteStore } from "./store/sqlite/open-sqlite.ts";

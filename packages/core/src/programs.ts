@@ -1,19 +1,22 @@
 import { addFailuresProgram, clearFailuresProgram } from "./auth/failure-counters.ts";
-import { prepareCallProgram } from "./embedded/prepare-call.ts";
-import { claimKeyProgram, markKeyProgram, releaseKeyProgram } from "./send/idempotency.ts";
+import { claimKeyProgram, markKeyProgram, releaseKeyProgram } from "./idempotency/idempotency-keys.ts";
+import { prepareCallProgram } from "./platform/embedded/prepare-call.ts";
+import { ensureOpenInvoiceProgram, resolveOrderProgram } from "./platform/embedded/step-programs.ts";
+import type { Program, ProgramRegistry } from "./ports/store.ts";
+import { callInOneCommitProgram } from "./send/call-in-one-commit.ts";
 import { recordCallProgram } from "./send/record-call.ts";
-import { sendInOneCommitProgram } from "./send/send-in-one-commit.ts";
-import type { Program } from "./store/program.ts";
 
 /** Every program by name: what a store running programs on another thread can be asked to run. */
-export const PROGRAMS: ReadonlyMap<string, Program<unknown, unknown>> = new Map(
+export const PROGRAMS: ProgramRegistry = new Map(
   [
     prepareCallProgram,
     recordCallProgram,
-    sendInOneCommitProgram,
+    callInOneCommitProgram,
     claimKeyProgram,
     markKeyProgram,
     releaseKeyProgram,
+    resolveOrderProgram,
+    ensureOpenInvoiceProgram,
     addFailuresProgram,
     clearFailuresProgram,
   ].map((program) => [program.name, program as Program<unknown, unknown>]),

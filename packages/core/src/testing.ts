@@ -2,7 +2,7 @@ import type { ScryptParams } from "./auth/password-hash.ts";
 import type { Principal } from "./auth/principal.ts";
 import { type CoreOptions, createCore } from "./create-core.ts";
 import { type DemoCredential, seedDemo } from "./demo/seed-demo.ts";
-import type { Store } from "./store/sql.ts";
+import type { Store } from "./ports/store.ts";
 import { openSqliteStore } from "./store/sqlite/open-sqlite.ts";
 
 /** Cheap hashing for tests only; production uses DEFAULT_SCRYPT. */

@@ -1,5 +1,5 @@
 import { type AuditColumns, appendToChain } from "../src/audit/hash-chain.ts";
-import type { Store } from "../src/store/sql.ts";
+import type { Store } from "../src/ports/store.ts";
 
 export type Columns = Omit<AuditColumns, "seq" | "recorded_at" | "prev_hash">;
 

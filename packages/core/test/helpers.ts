@@ -1,5 +1,5 @@
 import { DEMO_IDS } from "../src/demo/seed-demo.ts";
-import type { SqlParam, Store } from "../src/store/sql.ts";
+import type { SqlParam, Store } from "../src/ports/store.ts";
 
 type Table = "dealer_orders" | "invoices" | "payment_requests" | "outbox" | "audit_log" | "idempotency_keys";
 

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
+import type { Store } from "../src/ports/store.ts";
 import { openPostgresStore, type PostgresStore } from "../src/store/postgres/open-postgres.ts";
-import type { Store } from "../src/store/sql.ts";
 import { openSqliteStore } from "../src/store/sqlite/open-sqlite.ts";
 import { TEMPLATE_DATABASE } from "./postgres-global-setup.ts";
 

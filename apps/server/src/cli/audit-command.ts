@@ -17,9 +17,9 @@ import {
 } from "@payreq/core";
 import type * as z from "zod";
 import type { Config } from "../config.ts";
+import { formatCsv, formatTable, UsageError } from "../formats/output.ts";
+import { toIsoTime } from "../formats/relative-time.ts";
 import { openConfiguredStore } from "../server.ts";
-import { formatCsv, formatTable, UsageError } from "./output.ts";
-import { toIsoTime } from "./relative-time.ts";
 
 export type AuditFlags = {
   json: boolean;

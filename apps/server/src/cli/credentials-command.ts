@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { CredentialError, createCredentialStore, systemClock } from "@payreq/core";
 import type { Config } from "../config.ts";
+import { formatTable, UsageError } from "../formats/output.ts";
 import { openConfiguredStore } from "../server.ts";
-import { formatTable, UsageError } from "./output.ts";
 import { readStdin } from "./stdin.ts";
 
 const expect = (args: string[], count: number, usage: string) => {

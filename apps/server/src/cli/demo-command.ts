@@ -1,7 +1,7 @@
 import { createCredentialStore, seedDemo, systemClock } from "@payreq/core";
 import type { Config } from "../config.ts";
+import { UsageError } from "../formats/output.ts";
 import { openConfiguredStore } from "../server.ts";
-import { UsageError } from "./output.ts";
 
 export const runDemoSeed = async (config: Config, args: string[], json: boolean): Promise<number> => {
   if (args[0] !== "seed" || args.length !== 1) throw new UsageError("usage: payreq demo seed [--json]");

@@ -14,8 +14,8 @@ import {
   voidInvoice,
 } from "@payreq/core";
 import type { Config } from "../config.ts";
+import { formatTable, UsageError } from "../formats/output.ts";
 import { buildCore, openConfiguredStore } from "../server.ts";
-import { formatTable, UsageError } from "./output.ts";
 
 const USAGE = `usage: payreq invoices show <invoiceUuid> [--json]
        payreq invoices mark-paid <invoiceUuid> [--paid-date ISO] [--amount n] [--refunded-amount n] [--json]

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { ConfigError, readConfig } from "../config.ts";
+import { UsageError } from "../formats/output.ts";
 import { AUDIT_FLAG_OPTIONS, runAudit } from "./audit-command.ts";
 import { runCredentials } from "./credentials-command.ts";
 import { runDemoSeed } from "./demo-command.ts";
 import { runInvoices } from "./invoices-command.ts";
 import { runOutbox } from "./outbox-command.ts";
-import { UsageError } from "./output.ts";
 import { runReminders } from "./reminders-command.ts";
 import { runServe } from "./serve-command.ts";
 import { runTemplates } from "./templates-command.ts";

@@ -1,7 +1,7 @@
 import { listOutbox } from "@payreq/core";
 import type { Config } from "../config.ts";
+import { formatTable, UsageError } from "../formats/output.ts";
 import { openConfiguredStore } from "../server.ts";
-import { formatTable, UsageError } from "./output.ts";
 
 export type OutboxFlags = {
   json: boolean;

@@ -6,8 +6,8 @@ import {
   silentLogger,
 } from "@payreq/core";
 import type { Config } from "../config.ts";
+import { formatTable, UsageError } from "../formats/output.ts";
 import { buildCore, openConfiguredStore } from "../server.ts";
-import { formatTable, UsageError } from "./output.ts";
 
 const USAGE = `usage: payreq reminders list [--status ${REMINDER_STATUSES.join("|")}]
                                [--invoice-uuid uuid] [--department uuid] [--limit n] [--json]

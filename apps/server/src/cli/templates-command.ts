@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createTemplateStore, systemClock, TEMPLATE_KINDS, TemplateError } from "@payreq/core";
 import type { Config } from "../config.ts";
+import { formatTable, UsageError } from "../formats/output.ts";
 import { openConfiguredStore } from "../server.ts";
-import { formatTable, UsageError } from "./output.ts";
 import { readStdin } from "./stdin.ts";
 
 const USAGE = `usage: payreq templates list <dealerUuid> [--json]

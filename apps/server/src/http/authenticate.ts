@@ -1,19 +1,9 @@
-import type { ErrorName } from "@payreq/contracts";
-import {
-  type Core,
-  isStoreUnavailable,
-  type Principal,
-  STORE_RETRY_AFTER_SECONDS,
-  USERNAME_PATTERN,
-} from "@payreq/core";
+import { type Core, isStoreUnavailable, STORE_RETRY_AFTER_SECONDS, USERNAME_PATTERN } from "@payreq/core";
 import { createMiddleware } from "hono/factory";
+import type { Authentication } from "../authentication.ts";
 import { parseBasicAuthorization } from "./basic-credentials.ts";
 import type { AppDeps, AppEnv, CallState } from "./env.ts";
 import { errorResponse } from "./envelope.ts";
-
-export type Authentication =
-  | { ok: true; principal: Principal }
-  | { ok: false; error: ErrorName; retryAfterSeconds?: number | undefined };
 
 /** The one authentication path of both transports: parse the Basic header, verify the credential. */
 export const authenticateHeader = async (

@@ -1,6 +1,6 @@
 import type { Authenticator } from "@payreq/core";
 import { Counter, type Registry } from "prom-client";
-import type { Authentication } from "../http/authenticate.ts";
+import type { Authentication } from "../authentication.ts";
 import { scrapedCounter } from "./scraped-metrics.ts";
 
 const RESULTS: Record<string, string> = {

@@ -15,7 +15,7 @@ export const sendObserved = async (
     transport: meta.transport,
     departmentUuid,
     seconds: (performance.now() - started) / 1000,
-    remoteDelivery: deps.core.deps.backend.kind === "upstream",
+    remoteDelivery: deps.core.deps.platform.kind === "upstream",
   });
   return result;
 };

@@ -7,7 +7,7 @@ import {
   type SendResult,
 } from "@payreq/core";
 import { collectDefaultMetrics, Registry } from "prom-client";
-import type { Authentication } from "../http/authenticate.ts";
+import type { Authentication } from "../authentication.ts";
 import { createAuditChainMetrics } from "./audit-chain-metrics.ts";
 import { createCoreMetrics } from "./core-metrics.ts";
 import { createHttpMetrics } from "./http-metrics.ts";
@@ -17,7 +17,7 @@ import { createServiceStateMetrics } from "./service-state-metrics.ts";
 import { createStoreMetrics } from "./store-metrics.ts";
 
 /** The parts of a running service whose own counts are read when scraped. */
-export type WatchedCore = Pick<Core, "store" | "authenticator"> & { deps: Pick<Core["deps"], "backend"> };
+export type WatchedCore = Pick<Core, "store" | "authenticator"> & { deps: Pick<Core["deps"], "platform"> };
 
 /** Everything the service measures, for one app instance: its own Prometheus registry, never the global one. */
 export type ServiceMetrics = {
@@ -55,7 +55,7 @@ export const createServiceMetrics = (): ServiceMetrics => {
     () =>
       watched && {
         store: watched.core.store,
-        backend: watched.core.deps.backend.kind,
+        backend: watched.core.deps.platform.kind,
         circuitState: watched.circuitState,
       },
   );

@@ -1,11 +1,11 @@
-import type { BreakerState, PaymentsBackend, Store } from "@payreq/core";
+import type { BreakerState, PaymentsPlatform, Store } from "@payreq/core";
 import { Gauge, type Registry } from "prom-client";
 
 const STATES: readonly BreakerState[] = ["closed", "half-open", "open"];
 
 export type ServiceState = {
   store: Pick<Store, "dialect">;
-  backend: PaymentsBackend["kind"];
+  backend: PaymentsPlatform["kind"];
   /** Upstream mode: the circuit breaker in front of the payments platform. */
   circuitState?: (() => BreakerState) | undefined;
 };

@@ -2,7 +2,7 @@ import { AUDIT_PAGE_MAX, type ErrorEnvelope } from "@payreq/contracts";
 import type { Principal, ReadResult } from "@payreq/core";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { formatCsv } from "../cli/output.ts";
+import { formatCsv } from "../formats/output.ts";
 import type { AppEnv } from "../http/env.ts";
 import type { ConsoleDeps } from "./console-env.ts";
 import { presentValues, type QueryValues, toReadInput } from "./filters.ts";

@@ -1,5 +1,5 @@
-import { UsageError } from "../cli/output.ts";
-import { toIsoTime } from "../cli/relative-time.ts";
+import { UsageError } from "../formats/output.ts";
+import { toIsoTime } from "../formats/relative-time.ts";
 
 export type QueryValues = Record<string, string>;
 

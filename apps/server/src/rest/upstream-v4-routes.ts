@@ -1,4 +1,4 @@
-import { createUpstreamApi, type EmbeddedBackend, type V4Result } from "@payreq/core";
+import { createUpstreamApi, sendForInvoice, type V4Result } from "@payreq/core";
 import type { Context, Hono } from "hono";
 import { auditCalls } from "../http/audit-calls.ts";
 import { authenticate } from "../http/authenticate.ts";
@@ -11,11 +11,11 @@ const BASE = "/payment/v4/departments/:departmentUuid";
 type Handler = (c: Context<AppEnv>, body: unknown) => Promise<V4Result<unknown>>;
 
 /**
- * The platform's v4 endpoints, served by the embedded backend, so that an aggregator in upstream mode can run
+ * The platform's v4 endpoints, served by the embedded platform, so that an aggregator in upstream mode can run
  * against this service in a second process. Every call is audited, like the aggregator's.
  */
-export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps, backend: EmbeddedBackend) => {
-  const api = createUpstreamApi({ ...deps.core.deps, backend, ids: deps.core.ids });
+export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps) => {
+  const api = createUpstreamApi(deps.core.deps);
   const callOf = (c: Context<AppEnv>) => ({
     principal: c.get("principal"),
     departmentUuid: c.req.param("departmentUuid"),
@@ -90,7 +90,21 @@ export const registerUpstreamV4Routes = (app: Hono<AppEnv>, deps: AppDeps, backe
     (c) => api.voidInvoice(callOf(c), c.req.param("invoiceGuid") ?? ""),
     { bodiless: true },
   );
-  route("POST", "/payment-requests", "v4.payment-requests", (c, body) =>
-    api.sendPaymentRequest(callOf(c), body, c.req.header("idempotency-key")),
-  );
+  // Through the one send pipeline, which writes the call's audit row itself (with its steps).
+  route("POST", "/payment-requests", "v4.payment-requests", async (c, body) => {
+    const call = c.get("call");
+    call.meta.idempotencyKey = c.req.header("idempotency-key");
+    const result = await sendForInvoice(
+      deps.core.deps,
+      c.get("principal"),
+      c.req.param("departmentUuid"),
+      body,
+      call.meta,
+    );
+    call.audited = true;
+    return {
+      ...result,
+      retryAfterSeconds: "retryAfterSeconds" in result ? result.retryAfterSeconds : undefined,
+    };
+  });
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appendRows, exec, tamper } from "../../test/audit-rows.ts";
 import { openTestStore, TEST_STORES } from "../../test/test-stores.ts";
-import { systemClock } from "../ids.ts";
+import { systemClock } from "../ports/clock.ts";
 import { pruneAuditLog } from "./prune-audit.ts";
 import { verifyAuditChain } from "./verify-chain.ts";
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Sql, Store } from "../store/sql.ts";
+import type { Sql, Store } from "../ports/store.ts";
 
 /** The audit_log columns, as stored (JSON columns as their text). */
 export type AuditColumns = {

@@ -1,5 +1,5 @@
-import type { Clock } from "../ids.ts";
-import type { Store } from "../store/sql.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Store } from "../ports/store.ts";
 
 export type PruneResult = { rowsRemoved: number; firstSeq: number | null };
 

@@ -2,8 +2,8 @@ import { ERRORS } from "@payreq/contracts";
 import { describe, expect, it } from "vitest";
 import { appendRows } from "../../test/audit-rows.ts";
 import { openTestStore, TEST_STORES, type TestStoreKind } from "../../test/test-stores.ts";
-import { PayreqError } from "../errors.ts";
-import type { Store } from "../store/sql.ts";
+import { PayreqError } from "../domain/errors.ts";
+import type { Store } from "../ports/store.ts";
 import { auditStats, getAuditRecord, listAuditRecords } from "./query-audit.ts";
 
 const DAY = 86_400_000;

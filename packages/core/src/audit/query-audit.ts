@@ -8,9 +8,9 @@ import {
   type AuditStatsResponse,
   findErrorEntry,
 } from "@payreq/contracts";
-import { PayreqError } from "../errors.ts";
-import { dialectOf } from "../store/dialect.ts";
-import type { Dialect, Sql, SqlParam } from "../store/sql.ts";
+import { PayreqError } from "../domain/errors.ts";
+import { dialectOf } from "../ports/dialect.ts";
+import type { Dialect, Sql, SqlParam } from "../ports/store.ts";
 import type { AuditColumns } from "./hash-chain.ts";
 
 /** The departments a caller may read: every one, or a list. */

@@ -12,9 +12,8 @@ import {
 } from "@payreq/contracts";
 import type * as z from "zod";
 import { departmentsWithScope, type Principal } from "../auth/principal.ts";
-import { PayreqError } from "../errors.ts";
-import { STORE_RETRY_AFTER_SECONDS } from "../send/send-payment-request.ts";
-import { isStoreUnavailable } from "../store/sql.ts";
+import { PayreqError } from "../domain/errors.ts";
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from "../ports/store.ts";
 import {
   type AuditAccess,
   type AuditSource,

@@ -1,4 +1,4 @@
-import type { Sql } from "../store/sql.ts";
+import type { Sql } from "../ports/store.ts";
 import { type AuditColumns, GENESIS_HASH, hashAuditRow } from "./hash-chain.ts";
 
 export type ChainProblem = {

@@ -1,9 +1,8 @@
 import { type ErrorEnvelope, IdempotencyKey, type SendPaymentRequestResponse } from "@payreq/contracts";
-import type { Clock } from "../ids.ts";
-import { redactPersonalData } from "../redact.ts";
-import type { ProgramContext } from "../store/program.ts";
-import type { Sql } from "../store/sql.ts";
-import type { CallMeta, TimelineEntry, Touched } from "./audit-trail.ts";
+import type { CallMeta, TimelineEntry, Touched } from "../domain/call.ts";
+import { redactPersonalData } from "../domain/redact.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { ProgramContext, Sql } from "../ports/store.ts";
 import { type AuditColumns, appendToChain } from "./hash-chain.ts";
 
 export type AuditEntry = {

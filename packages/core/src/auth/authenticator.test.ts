@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openTestStore, openTestStorePair, TEST_STORES, type TestStoreKind } from "../../test/test-stores.ts";
-import type { Clock } from "../ids.ts";
-import type { Store } from "../store/sql.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Store } from "../ports/store.ts";
 import { TEST_SCRYPT } from "../testing.ts";
 import {
   type AuthenticationResult,

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { Clock } from "../ids.ts";
-import { createUuidV7Generator } from "../ids.ts";
-import { programRunner } from "../store/program.ts";
-import type { Store } from "../store/sql.ts";
+import { createUuidV7Generator } from "../domain/ids.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Store } from "../ports/store.ts";
+import { programRunner } from "../ports/store.ts";
 import type { CredentialStore } from "./credential-store.ts";
 import { createFailureCounters } from "./failure-counters.ts";
 import { createHashScheduler, type WithHashSlot } from "./hash-scheduler.ts";

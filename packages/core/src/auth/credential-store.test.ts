@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { openTestStore, TEST_STORES, type TestStoreKind } from "../../test/test-stores.ts";
-import { systemClock } from "../ids.ts";
+import { systemClock } from "../ports/clock.ts";
 import { TEST_SCRYPT } from "../testing.ts";
 import { CredentialError, createCredentialStore } from "./credential-store.ts";
 import { holdsScope } from "./principal.ts";

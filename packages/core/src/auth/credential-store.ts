@@ -1,6 +1,6 @@
 import { ALL_SCOPES, ANY_DEPARTMENT, IDENTIFIER_PATTERN } from "@payreq/contracts";
-import type { Clock } from "../ids.ts";
-import type { Sql, Store } from "../store/sql.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Sql, Store } from "../ports/store.ts";
 import { DEFAULT_SCRYPT, hashPassword, type ScryptParams, verifyPassword } from "./password-hash.ts";
 import type { Grant, Principal } from "./principal.ts";
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { defineProgram, type ProgramRunner } from "../store/program.ts";
-import type { Store } from "../store/sql.ts";
+import type { Store } from "../ports/store.ts";
+import { defineProgram, type ProgramRunner } from "../ports/store.ts";
 
 export type FailureCount = { count: number; windowStart: number };
 

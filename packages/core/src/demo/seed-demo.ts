@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Scopes } from "@payreq/contracts";
 import type { CredentialStore } from "../auth/credential-store.ts";
-import type { Clock } from "../ids.ts";
-import type { Sql, SqlParam, Store } from "../store/sql.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Sql, SqlParam, Store } from "../ports/store.ts";
 
 /** Fixed identifiers so the README's examples work on every fresh demo database. */
 export const DEMO_IDS = {

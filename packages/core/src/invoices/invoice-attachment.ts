@@ -1,5 +1,5 @@
-import type { InvoiceAttachment } from "../send/deliver.ts";
-import type { Sql } from "../store/sql.ts";
+import type { InvoiceAttachment } from "../domain/delivery.ts";
+import type { Sql } from "../ports/store.ts";
 import { invoiceFileName, loadPaymentRequestInvoice } from "./invoice-document.ts";
 import { renderInvoicePdf } from "./invoice-pdf.ts";
 

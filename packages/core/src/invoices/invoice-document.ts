@@ -1,5 +1,5 @@
-import type { InvoiceStatus } from "../ports.ts";
-import type { Sql } from "../store/sql.ts";
+import type { InvoiceStatus } from "../domain/invoice.ts";
+import type { Sql } from "../ports/store.ts";
 
 /** What the invoice PDF shows: the invoice as it stands, with the order, the dealer and the customer's name. */
 export type InvoiceDocument = {

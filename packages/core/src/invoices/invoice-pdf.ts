@@ -1,5 +1,5 @@
 import PDFDocument from "pdfkit";
-import { formatMoney } from "../money.ts";
+import { formatMoney } from "../domain/money.ts";
 import type { InvoiceDocument } from "./invoice-document.ts";
 
 /**

@@ -1,11 +1,11 @@
 import type { InvoicePaymentRequest } from "@payreq/contracts";
-import { PayreqError } from "../errors.ts";
-import type { Clock } from "../ids.ts";
-import { formatMoney, fromCents, toCents } from "../money.ts";
-import type { InvoiceStatus } from "../ports.ts";
-import { endPendingReminders } from "../reminders/end-reminders.ts";
-import { dialectOf } from "../store/dialect.ts";
-import type { Sql, Store } from "../store/sql.ts";
+import { PayreqError } from "../domain/errors.ts";
+import type { InvoiceStatus } from "../domain/invoice.ts";
+import { formatMoney, fromCents, toCents } from "../domain/money.ts";
+import { endPendingReminders } from "../platform/embedded/reminder-schedule.ts";
+import type { Clock } from "../ports/clock.ts";
+import { dialectOf } from "../ports/dialect.ts";
+import type { Sql, Store } from "../ports/store.ts";
 
 /** An invoice with what the platform recorded of its payment. */
 export type InvoiceState = {

@@ -1,4 +1,4 @@
-import type { Sql, SqlParam } from "../store/sql.ts";
+import type { Sql, SqlParam } from "../ports/store.ts";
 
 export type OutboxEntry = {
   createdAt: string;

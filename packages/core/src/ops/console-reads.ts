@@ -1,7 +1,7 @@
 import { ANY_DEPARTMENT, Scopes } from "@payreq/contracts";
 import { departmentsWithScope, type Grant, type Principal } from "../auth/principal.ts";
-import { PayreqError } from "../errors.ts";
-import type { Sql, SqlParam } from "../store/sql.ts";
+import { PayreqError } from "../domain/errors.ts";
+import type { Sql, SqlParam } from "../ports/store.ts";
 
 /** Reads of the ops console that the audit and outbox functions do not cover, on either store. */
 

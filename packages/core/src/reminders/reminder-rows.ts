@@ -1,5 +1,5 @@
-import type { Sql } from "../store/sql.ts";
-import type { ReminderStatus } from "./end-reminders.ts";
+import type { ReminderStatus } from "../domain/reminder.ts";
+import type { Sql } from "../ports/store.ts";
 
 /** A reminder with what sending it needs: its invoice as it stands now, the payment request and the order. */
 export type ReminderToSend = {

@@ -5,9 +5,9 @@ import { allRows, auditRow, outboxOf, paymentRequestRow, sunriseBody } from "../
 import { openTestStore, openTestStorePair, TEST_STORES, type TestStoreKind } from "../../test/test-stores.ts";
 import { DEMO_IDS } from "../demo/seed-demo.ts";
 import { recordInvoicePayment, voidInvoice } from "../invoices/record-payment.ts";
-import type { Notifier } from "../ports.ts";
+import type { Notifier } from "../ports/notifier.ts";
+import type { Store } from "../ports/store.ts";
 import { sendPaymentRequest } from "../send/send-payment-request.ts";
-import type { Store } from "../store/sql.ts";
 import { createTestCore, TEST_PAYMENT_URLS, testMeta } from "../testing.ts";
 import { listReminders } from "./reminder-rows.ts";
 import { sendDueReminders } from "./send-due-reminders.ts";

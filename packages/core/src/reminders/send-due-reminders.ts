@@ -1,14 +1,16 @@
 import { type WarningItem, warningItem } from "@payreq/contracts";
-import { AuditTrail, type Transport } from "../audit/audit-trail.ts";
 import { type AuditEntry, insertAuditRow } from "../audit/write-audit.ts";
-import { getCustomer, insertOutboxRows } from "../embedded/platform-queries.ts";
-import type { Clock, IdGenerator } from "../ids.ts";
+import { AuditTrail, type Transport } from "../domain/call.ts";
+import type { DeliveryOutcome, DeliveryRecord } from "../domain/delivery.ts";
 import { invoiceAttachment } from "../invoices/invoice-attachment.ts";
-import type { Logger } from "../logger.ts";
-import type { DeliveryRecord, Notifier } from "../ports.ts";
-import { type DeliveryOutcome, deliver } from "../send/deliver.ts";
-import type { TemplateStore } from "../send/template-store.ts";
-import type { Sql, Store } from "../store/sql.ts";
+import { deliver } from "../notify/deliver.ts";
+import { insertOutboxRows } from "../notify/outbox-rows.ts";
+import type { TemplateStore } from "../notify/template-store.ts";
+import { getCustomer } from "../platform/embedded/platform-queries.ts";
+import type { Clock, IdGenerator } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { Notifier } from "../ports/notifier.ts";
+import type { Sql, Store } from "../ports/store.ts";
 import { loadReminder, type ReminderToSend } from "./reminder-rows.ts";
 
 export type ReminderDeps = {

@@ -1,32 +1,14 @@
 import type { AuditEntry } from "../audit/write-audit.ts";
 import { insertAuditRow, outcomeOf, withRequestBodyColumn } from "../audit/write-audit.ts";
-import { type DeliveryRows, recordDelivery } from "../embedded/record-delivery.ts";
-import type { Clock } from "../ids.ts";
-import type { Logger } from "../logger.ts";
-import type { Metrics } from "../metrics/metrics.ts";
-import type { Notifier, PaymentsBackend } from "../ports.ts";
-import { defineProgram, type ProgramRunner } from "../store/program.ts";
-import type { Store } from "../store/sql.ts";
-import { finishKey, type IdempotencyStore, type StoredResponse } from "./idempotency.ts";
-import type { TemplateStore } from "./template-store.ts";
-
-export type CallDeps = {
-  store: Store;
-  /** Runs the send path's transactions (programs) where the store keeps its connection. */
-  run: ProgramRunner;
-  backend: PaymentsBackend;
-  notifier: Notifier;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  deliveryTimeoutMs: number;
-  idempotency: IdempotencyStore;
-  templates: TemplateStore;
-};
+import type { StoredResponse } from "../domain/recovery.ts";
+import { finishKey } from "../idempotency/idempotency-keys.ts";
+import { type DeliveryRows, recordDelivery } from "../notify/record-delivery.ts";
+import { defineProgram } from "../ports/store.ts";
+import type { CallDeps } from "./call-deps.ts";
 
 export type RecordCallArgs = {
   entry: AuditEntry;
-  /** The embedded backend's record of the delivery: per-channel results and outbox rows. */
+  /** The delivery's record: per-channel results and outbox rows (none when the platform delivered itself). */
   delivery?: DeliveryRows | undefined;
   /** The call's idempotency key, finished with its stored answer. */
   finish?: { id: number; response: StoredResponse } | undefined;

@@ -13,9 +13,9 @@ import {
   tableNames,
 } from "../../test/helpers.ts";
 import { openTestStore, TEST_STORES, type TestStoreKind } from "../../test/test-stores.ts";
-import { readPaymentToken } from "../embedded/payment-token.ts";
-import type { Notifier } from "../ports.ts";
-import { maskPaymentTokens } from "../redact.ts";
+import { maskPaymentTokens } from "../domain/redact.ts";
+import { readPaymentToken } from "../platform/embedded/payment-token.ts";
+import type { Notifier } from "../ports/notifier.ts";
 import { createTestCore, testMeta } from "../testing.ts";
 import { sendPaymentRequest } from "./send-payment-request.ts";
 

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Sql } from "../sql.ts";
+import type { Sql } from "../../ports/store.ts";
 
 type Pending = {
   work: (tx: Sql) => Promise<unknown>;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresServer, startPostgresServer } from "../../../test/postgres-server.ts";
 import { createPostgresDatabase } from "../../../test/test-stores.ts";
-import { isStoreUnavailable, StoreUnavailableError } from "../sql.ts";
+import { isStoreUnavailable, StoreUnavailableError } from "../../ports/store.ts";
 import { openPostgresStore } from "./open-postgres.ts";
 
 describe("PostgreSQL store", () => {

@@ -3,9 +3,9 @@ import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { runsFromBundle } from "../../bundle-layout.ts";
-import { emptyGroupCommitStats, recordGroupCommit } from "../../metrics/bucket-counts.ts";
-import type { Sql, SqlParam, Store } from "../sql.ts";
+import type { Sql, SqlParam, Store } from "../../ports/store.ts";
+import { runsFromBundle } from "../bundle-layout.ts";
+import { emptyGroupCommitStats, recordGroupCommit } from "../commit-stats.ts";
 import { createGroupCommit } from "./group-commit.ts";
 import { translate } from "./pg-errors.ts";
 

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from "../sql.ts";
+import { StoreUnavailableError } from "../../ports/store.ts";
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",

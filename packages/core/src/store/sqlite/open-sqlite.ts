@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { runsFromBundle } from "../../bundle-layout.ts";
-import type { Sql, SqlParam, Store } from "../sql.ts";
+import type { Sql, SqlParam, Store } from "../../ports/store.ts";
+import { runsFromBundle } from "../bundle-layout.ts";
 import { createWriteQueue, type WriteQueue } from "./write-queue.ts";
 
 export type SqliteStore = Store & {

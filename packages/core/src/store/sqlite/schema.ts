@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { TimelineEntry } from "../../audit/audit-trail.ts";
-import { REMINDER_STATUSES } from "../../reminders/end-reminders.ts";
+import type { TimelineEntry } from "../../domain/call.ts";
+import { REMINDER_STATUSES } from "../../domain/reminder.ts";
 
 const createdAt = () => integer("created_at").notNull();
 const bool = (name: string) => integer(name, { mode: "boolean" }).notNull().default(false);

@@ -1,10 +1,5 @@
-import {
-  BATCH_SIZE_BOUNDS,
-  type BucketCounts,
-  COMMIT_SECONDS_BOUNDS,
-  emptyGroupCommitStats,
-} from "../../metrics/bucket-counts.ts";
-import type { StoreStats } from "../sql.ts";
+import type { BucketCounts, StoreStats } from "../../ports/store.ts";
+import { BATCH_SIZE_BOUNDS, COMMIT_SECONDS_BOUNDS, emptyGroupCommitStats } from "../commit-stats.ts";
 
 /**
  * The SQLite worker's stats in memory both threads share: the worker writes them as it answers, the main thread

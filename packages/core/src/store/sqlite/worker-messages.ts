@@ -1,7 +1,7 @@
 import type { ErrorItem, ErrorName } from "@payreq/contracts";
-import type { TimelineEntry } from "../../audit/audit-trail.ts";
-import { PayreqError } from "../../errors.ts";
-import type { SqlParam } from "../sql.ts";
+import type { TimelineEntry } from "../../domain/call.ts";
+import { PayreqError } from "../../domain/errors.ts";
+import type { SqlParam } from "../../ports/store.ts";
 
 /**
  * What the main thread asks of the SQLite worker (one message each), and what it answers (an array per turn of the

@@ -5,11 +5,12 @@ import type { Worker } from "node:worker_threads";
 import { ERRORS } from "@payreq/contracts";
 import { afterEach, describe, expect, it } from "vitest";
 import { sunriseBody } from "../../../test/helpers.ts";
-import { PayreqError } from "../../errors.ts";
+import { PayreqError } from "../../domain/errors.ts";
+import { SQLITE_WORKER_SCRIPT } from "../../open-store.ts";
+import type { Store } from "../../ports/store.ts";
+import { StoreUnavailableError } from "../../ports/store.ts";
 import { sendPaymentRequest } from "../../send/send-payment-request.ts";
 import { createTestCore, testMeta } from "../../testing.ts";
-import type { Store } from "../sql.ts";
-import { StoreUnavailableError } from "../sql.ts";
 import { openSqliteWorkerStore } from "./worker-store.ts";
 
 const stores: Store[] = [];
@@ -20,9 +21,7 @@ afterEach(async () => {
 const open = async (onWorker?: (worker: Worker) => void) => {
   const store = await openSqliteWorkerStore(
     join(mkdtempSync(join(tmpdir(), "payreq-worker-")), "payreq.db"),
-    {
-      onWorker,
-    },
+    { script: SQLITE_WORKER_SCRIPT, onWorker },
   );
   stores.push(store);
   return store;
@@ -136,6 +135,7 @@ describe("SQLite with its writes on a worker thread", { timeout: 30_000 }, () =>
     let worker: Worker | undefined;
     await expect(
       openSqliteWorkerStore(path, {
+        script: SQLITE_WORKER_SCRIPT,
         onWorker: (w) => {
           worker = w;
         },

@@ -1,8 +1,7 @@
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { runsFromBundle } from "../../bundle-layout.ts";
-import type { Sql, Store, StoreStats } from "../sql.ts";
-import { StoreUnavailableError } from "../sql.ts";
+import type { Sql, Store, StoreStats } from "../../ports/store.ts";
+import { StoreUnavailableError } from "../../ports/store.ts";
 import { createSql, isMigrated, isProcessAlive } from "./open-sqlite.ts";
 import { createSharedStats, readSharedStats } from "./shared-stats.ts";
 import { deserializeError, type Ready, type Reply, type Request } from "./worker-messages.ts";
@@ -10,15 +9,15 @@ import { deserializeError, type Ready, type Reply, type Request } from "./worker
 type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 type Call = (request: { op: Request["op"] } & Record<string, unknown>) => Promise<unknown>;
 
-/** The worker's script: the bundled one in the build, else the TypeScript source through tsx's loader. */
-const ENTRY = runsFromBundle
-  ? new URL("./sqlite-worker.mjs", import.meta.url)
-  : new URL("./sqlite-worker-entry.mjs", import.meta.url);
-
 /** Starts the worker and waits until it has opened and migrated the file; calls go to it in order. */
-const startWorker = async (path: string, onExit: () => void, onStart?: (worker: Worker) => void) => {
+const startWorker = async (
+  script: URL,
+  path: string,
+  onExit: () => void,
+  onStart?: (worker: Worker) => void,
+) => {
   const stats = createSharedStats();
-  const worker = new Worker(ENTRY, { workerData: { path, stats } });
+  const worker = new Worker(script, { workerData: { path, stats } });
   onStart?.(worker);
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -92,11 +91,16 @@ type WorkerHandle = Awaited<ReturnType<typeof startWorker>>;
  */
 export const openSqliteWorkerStore = async (
   path: string,
-  options: { onWorker?: (worker: Worker) => void } = {},
+  options: {
+    /** The worker thread's script, which hands the worker its programs (see sqlite-worker-main.ts). */
+    script: URL;
+    onWorker?: (worker: Worker) => void;
+  },
 ): Promise<Store> => {
   let handle: Promise<WorkerHandle>;
   const start = (): Promise<WorkerHandle> =>
     startWorker(
+      options.script,
       path,
       () => {
         handle = start();

@@ -1,9 +1,6 @@
 import type Database from "better-sqlite3";
-import {
-  emptyGroupCommitStats,
-  type GroupCommitStats,
-  recordGroupCommit,
-} from "../../metrics/bucket-counts.ts";
+import type { GroupCommitStats } from "../../ports/store.ts";
+import { emptyGroupCommitStats, recordGroupCommit } from "../commit-stats.ts";
 
 export type WriteQueue = {
   /**

@@ -1,0 +1,30 @@
+import type { DeliveryResult } from "@payreq/contracts";
+import type { DeliveryRecord } from "../domain/delivery.ts";
+import type { ProgramContext, Sql } from "../ports/store.ts";
+import { insertOutboxRows } from "./outbox-rows.ts";
+
+export type DeliveryRows = {
+  paymentRequestUuid: string;
+  textResult?: DeliveryResult | undefined;
+  emailResult?: DeliveryResult | undefined;
+  messages: DeliveryRecord[];
+};
+
+/** The per-channel results on the payment request and an outbox row per message handed to the notifier. */
+export const recordDelivery = async (
+  tx: Sql,
+  { paymentRequestUuid, textResult, emailResult, messages }: DeliveryRows,
+  { clock, ids }: Pick<ProgramContext, "clock" | "ids">,
+): Promise<void> => {
+  const now = clock.now();
+  await tx.run("update payment_requests set text_result = ?, email_result = ? where uuid = ?", [
+    textResult ?? null,
+    emailResult ?? null,
+    paymentRequestUuid,
+  ]);
+  await insertOutboxRows(
+    tx,
+    messages.map((message) => ({ ...message, uuid: ids.next(), paymentRequestUuid })),
+    now,
+  );
+};

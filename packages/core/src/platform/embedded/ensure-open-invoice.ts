@@ -1,0 +1,34 @@
+import type { EnsuredInvoice, Invoice, InvoiceFields } from "../../domain/invoice.ts";
+import type { Order } from "../../domain/order.ts";
+import { getOpenInvoice, insertInvoice, lockOrder, updateInvoice } from "./platform-queries.ts";
+import type { StepContext } from "./resolve-order.ts";
+
+/**
+ * Step 2. An open invoice is neither paid nor voided; at most one per order, even under concurrent calls: the
+ * order is held for the rest of the transaction, and a partial unique index backs that up.
+ */
+export const ensureOpenInvoice = async (
+  { tx, clock, ids, forUpdate }: StepContext,
+  order: Order,
+  fields: InvoiceFields,
+): Promise<EnsuredInvoice> => {
+  const now = clock.now();
+  await lockOrder(tx, order.uuid, forUpdate);
+  const open = await getOpenInvoice(tx, order.uuid);
+  if (open) {
+    await updateInvoice(tx, open.uuid, fields, now);
+    const previousAmountCents = open.amountCents !== fields.amountCents ? open.amountCents : undefined;
+    const invoice = { ...open, amountCents: fields.amountCents, fileName: fields.fileName ?? open.fileName };
+    return { invoice, created: false, previousAmountCents };
+  }
+  const invoice: Invoice = {
+    uuid: ids.next(),
+    orderUuid: order.uuid,
+    departmentUuid: order.departmentUuid,
+    status: "OPEN",
+    amountCents: fields.amountCents,
+    fileName: fields.fileName ?? null,
+  };
+  await insertInvoice(tx, invoice, fields, now);
+  return { invoice, created: true };
+};

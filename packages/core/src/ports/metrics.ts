@@ -1,0 +1,35 @@
+import type { DeliveryResult } from "@payreq/contracts";
+import type { Channel } from "../domain/delivery.ts";
+
+/**
+ * How one HTTP attempt at the payments platform ended: `refused` is a refusal of the caller's request passed on
+ * (an unknown order), `rejected` a refusal or answer this service cannot use (its credential refused, an
+ * unexpected shape), `failed` no usable answer (5xx, connection error), `circuit_open` not attempted.
+ */
+export type UpstreamResult = "ok" | "refused" | "rejected" | "failed" | "timeout" | "circuit_open";
+
+/** The audit outcome a row records (see outcomeOf). */
+export type AuditOutcome = "SUCCESS" | "REJECTED" | "FAILED";
+
+/**
+ * What core reports for the operations team's metrics; the server turns it into Prometheus series. Passed in
+ * (never a module singleton, so every test builds its own), with a no-op default. Values are bounded by
+ * construction: channels, providers and steps are core's own names, never a caller's input.
+ */
+export type Metrics = {
+  /** A text or an email handed to its provider: accepted (SUCCESS) or refused, failed or timed out (FAILURE). */
+  delivery(channel: Channel, provider: string, result: DeliveryResult): void;
+  /** One attempt at a call to the payments platform (each retry is an attempt of its own). */
+  upstreamAttempt(step: string, result: UpstreamResult, seconds: number): void;
+  /** A failed attempt that is about to be tried again. */
+  upstreamRetry(step: string): void;
+  /** Counts the audit row `writing` commits (or fails to); returns `writing` unchanged. */
+  auditRow<T>(outcome: AuditOutcome, writing: Promise<T>): Promise<T>;
+};
+
+export const noMetrics: Metrics = {
+  delivery() {},
+  upstreamAttempt() {},
+  upstreamRetry() {},
+  auditRow: (_outcome, writing) => writing,
+};
