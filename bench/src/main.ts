@@ -11,6 +11,7 @@ import { type LoadResult, runLoad } from "./load.ts";
 import { type Started, startProcess } from "./processes.ts";
 import { formatProfile, profileCall } from "./profile-call.ts";
 import { publishedBody, SEND_PATH } from "./published-call.ts";
+import { payreqCommand } from "./service-command.ts";
 import { formatWriterFloor, measureWriterFloor, type WriterFloor } from "./writer-floor.ts";
 
 /**
@@ -27,6 +28,10 @@ const { values } = parseArgs({
     "audit-small": { type: "string", default: "10000" },
     "audit-large": { type: "string", default: "1000000" },
     "skip-audit": { type: "boolean", default: false },
+    /** Another checkout's apps/server (an older main, say), measured beside this one on each store. */
+    against: { type: "string" },
+    /** With --against: how many times each checkout runs on each store, alternating (medians are compared). */
+    rounds: { type: "string", default: "3" },
   },
 });
 const connections = Number(values.connections);
@@ -56,7 +61,16 @@ const measure = async (
   };
 };
 
-type ServiceResult = LoadResult & { store: StoreKind; metrics: boolean; auditRows: number };
+type ServiceResult = LoadResult & { store: StoreKind; metrics: boolean; auditRows: number; checkout: string };
+
+/** This checkout's service, and the other one of `--against`, each as it ships (see service-command.ts). */
+const checkouts = [
+  { name: "this", dir: SERVER_DIR },
+  ...(values.against ? [{ name: "against", dir: values.against }] : []),
+].map((checkout) => ({ ...checkout, command: payreqCommand(checkout.dir) }));
+const THIS = checkouts[0]!;
+
+let databases = 0;
 
 /**
  * The service on one store: demo data seeded, then `payreq serve` as a process under the load, with its metrics
@@ -66,19 +80,20 @@ const measureService = async (
   stores: BenchStores,
   kind: StoreKind,
   metrics: boolean,
+  checkout = THIS,
 ): Promise<ServiceResult> => {
-  const { store, env } = await stores.open(kind, `service_${kind}${metrics ? "" : "_no_metrics"}`);
+  const { store, env } = await stores.open(kind, `service_${kind}_${databases++}`);
   const core = createCore({ store, paymentUrls: { baseUrl: "http://127.0.0.1/pay", ttlMs: 86_400_000 } });
   const demo = await seedDemo(store, core.credentials, core.clock);
   if (!demo) throw new Error("fresh database was not empty");
   const { username, password } = demo.credentials.sunriseSender;
   process.stderr.write(
-    `payreq service on ${kind} (embedded backend, demo data, Basic auth, audit log, metrics ${metrics ? "on" : "off"})\n`,
+    `payreq service of ${checkout.name === "this" ? "this checkout" : checkout.dir} on ${kind} (embedded backend, demo data, Basic auth, audit log, metrics ${metrics ? "on" : "off"})\n`,
   );
   const service = await startProcess(
-    ["--import", "tsx", "src/cli/main.ts", "serve"],
+    [...checkout.command, "serve"],
     { ...env, PORT: "0", PAYREQ_METRICS: metrics ? "on" : "off", PAYREQ_METRICS_PORT: "0" },
-    SERVER_DIR,
+    checkout.dir,
   );
   try {
     const result = await measure(
@@ -88,7 +103,7 @@ const measureService = async (
       publishedBody(demo.ids.customers.sunriseFull),
     );
     const audited = await store.sql.get<{ n: number }>("select count(*) as n from audit_log");
-    return { ...result, store: kind, metrics, auditRows: audited?.n ?? 0 };
+    return { ...result, store: kind, metrics, auditRows: audited?.n ?? 0, checkout: checkout.name };
   } finally {
     await service.stop();
     await store.close();
@@ -128,6 +143,28 @@ const metricsCostOf = (services: ServiceResult[], kind: StoreKind) => {
   return on && off ? ratiosOf(on, off) : undefined;
 };
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** This checkout against the other, per store: the medians of their alternating runs. */
+const comparisonsOf = (runs: ServiceResult[]) =>
+  kinds.flatMap((store) => {
+    const of = (checkout: string) => runs.filter((r) => r.store === store && r.checkout === checkout);
+    const ours = of("this");
+    const theirs = of("against");
+    if (theirs.length === 0) return [];
+    const rps = (rs: ServiceResult[]) => rs.map((r) => r.requestsPerSecond);
+    const cpu = (rs: ServiceResult[]) => rs.map((r) => r.serverCpuMicrosPerRequest ?? 0);
+    return [
+      {
+        store,
+        thisRps: rps(ours),
+        againstRps: rps(theirs),
+        throughput: median(rps(ours)) / median(rps(theirs)),
+        serverCpu: median(cpu(ours)) / median(cpu(theirs)),
+      },
+    ];
+  });
+
 const main = async () => {
   const stores = await startBenchStores(kinds);
   try {
@@ -142,9 +179,16 @@ const main = async () => {
       await bare.stop();
     }
     const services: ServiceResult[] = [];
+    const against: ServiceResult[] = [];
     for (const kind of kinds) {
       services.push(await measureService(stores, kind, true));
       services.push(await measureService(stores, kind, false));
+      // The two checkouts in turn, several times: the machine's drift lands on both.
+      const other = checkouts[1];
+      for (let round = 0; other && round < Number(values.rounds); round++) {
+        against.push(await measureService(stores, kind, true, other));
+        against.push(await measureService(stores, kind, true));
+      }
     }
 
     console.log(
@@ -160,6 +204,14 @@ const main = async () => {
       const budget = budgetOf(service, bareResult);
       console.log(
         `${"  budget".padEnd(31)} at ${TARGET_RATIO}x bare (${budget.rate.toFixed(0)} req/s) the ${cpus().length} cores allow ${budget.allowedServerCpuMicros.toFixed(0)} µs of server CPU per request; it used ${budget.usedServerCpuMicros.toFixed(0)}`,
+      );
+    }
+    for (const comparison of comparisonsOf(against)) {
+      console.log(
+        `${`against (${comparison.store})`.padEnd(31)} ${comparison.againstRps.map((r) => r.toFixed(0)).join(", ")} req/s; this checkout ${comparison.thisRps.map((r) => r.toFixed(0)).join(", ")} req/s`,
+      );
+      console.log(
+        `${"  this / against (medians)".padEnd(31)} throughput ${comparison.throughput.toFixed(3)}x  server CPU ${comparison.serverCpu.toFixed(3)}x`,
       );
     }
     for (const kind of kinds) {
@@ -214,6 +266,9 @@ const main = async () => {
           machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
           load: { connections, durationSeconds, warmupSeconds },
           bare: bareResult,
+          against: values.against
+            ? { dir: values.against, runs: against, comparisons: comparisonsOf(against) }
+            : null,
           services: services.map((service) => ({
             ...service,
             ratios: ratiosOf(service, bareResult),

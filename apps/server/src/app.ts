@@ -12,6 +12,7 @@ import { registerPaymentPageRoutes } from "./pay/payment-page-routes.ts";
 import { registerAuditLogRoutes } from "./rest/audit-log-routes.ts";
 import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-route.ts";
 import { registerUpstreamV4Routes } from "./rest/upstream-v4-routes.ts";
+import { registerWebhookEndpointRoutes } from "./rest/webhook-endpoint-routes.ts";
 import { mountTrpc } from "./trpc/mount-trpc.ts";
 
 export type AppOptions = Omit<AppDeps, "metrics" | "chain"> & {
@@ -56,6 +57,7 @@ export const createApp = (options: AppOptions) => {
   registerDocsRoutes(app, deps);
   registerSendPaymentRequestRoute(app, deps);
   registerAuditLogRoutes(app, deps);
+  registerWebhookEndpointRoutes(app, deps);
   // An aggregator in upstream mode is not itself a platform: its platform is the v4 client.
   if (deps.core.deps.platform.kind === "embedded") registerUpstreamV4Routes(app, deps);
   registerPaymentPageRoutes(app, deps);

@@ -71,6 +71,9 @@ describe("readConfig", () => {
       PAYREQ_LOG_FORMAT: "json",
       PAYREQ_AUDIT_VERIFY_INTERVAL: "15m",
       PAYREQ_REMINDER_INTERVAL: "2m",
+      PAYREQ_WEBHOOKS_ALLOW_PRIVATE: "1",
+      PAYREQ_WEBHOOK_TIMEOUT: "5s",
+      PAYREQ_WEBHOOK_RETRY_SCHEDULE: "1s,1s,2s",
     });
     expect(config).toEqual({
       port: 8080,
@@ -97,7 +100,25 @@ describe("readConfig", () => {
       logFormat: "json",
       auditVerifyIntervalMs: 900_000,
       reminderIntervalMs: 120_000,
+      webhooks: { retryScheduleMs: [1000, 1000, 2000], timeoutMs: 5000 },
+      webhooksAllowPrivate: true,
     });
+  });
+
+  it("dispatches webhooks on the Standard Webhooks schedule by default, and none with PAYREQ_WEBHOOKS=off", () => {
+    expect(readConfig({}).webhooks).toEqual({
+      retryScheduleMs: [
+        5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000,
+      ],
+      timeoutMs: 15_000,
+    });
+    expect(readConfig({}).webhooksAllowPrivate).toBe(false);
+    expect(readConfig({ PAYREQ_WEBHOOKS: "off" }).webhooks).toBeUndefined();
+    for (const schedule of ["soon", "1s,,2s", "1s,0s", Array(21).fill("1s").join(",")]) {
+      expect(() => readConfig({ PAYREQ_WEBHOOK_RETRY_SCHEDULE: schedule }), schedule).toThrow(
+        "PAYREQ_WEBHOOK_RETRY_SCHEDULE must be 1-20 comma-separated durations",
+      );
+    }
   });
 
   it("sends reminders every 30 s by default, and never with PAYREQ_REMINDERS=off", () => {

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
+import { DEFAULT_RETRY_SCHEDULE_MS } from "@payreq/core";
 import * as z from "zod";
 import { parseTrustedProxies } from "./http/client-address.ts";
 
@@ -129,6 +130,24 @@ const ConfigSchema = z.object({
   PAYREQ_AUDIT_VERIFY_INTERVAL: durationOrOff("PAYREQ_AUDIT_VERIFY_INTERVAL", "1h"),
   PAYREQ_REMINDERS: flag("PAYREQ_REMINDERS", "1"),
   PAYREQ_REMINDER_INTERVAL: duration("PAYREQ_REMINDER_INTERVAL", "30s"),
+  PAYREQ_WEBHOOKS: flag("PAYREQ_WEBHOOKS", "1"),
+  PAYREQ_WEBHOOKS_ALLOW_PRIVATE: flag("PAYREQ_WEBHOOKS_ALLOW_PRIVATE"),
+  PAYREQ_WEBHOOK_TIMEOUT: duration("PAYREQ_WEBHOOK_TIMEOUT", "15s"),
+  PAYREQ_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      const steps = text.split(",").map((step) => parseDuration(step));
+      if (steps.length === 0 || steps.some((ms) => ms === undefined || ms <= 0) || steps.length > 20) {
+        ctx.addIssue({
+          code: "custom",
+          message: "PAYREQ_WEBHOOK_RETRY_SCHEDULE must be 1-20 comma-separated durations such as 5s,5m,30m",
+        });
+        return z.NEVER;
+      }
+      return steps as number[];
+    }),
   PAYREQ_SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "PAYREQ_SMTP_URL must be an smtp:// or smtps:// URL" })
     .optional(),
@@ -188,6 +207,10 @@ export type Config = {
   auditVerifyIntervalMs?: number | undefined;
   /** How often `serve` sends the reminders that are due; undefined (PAYREQ_REMINDERS=off): this instance never does. */
   reminderIntervalMs?: number | undefined;
+  /** The webhook dispatcher of this instance; undefined with PAYREQ_WEBHOOKS=off (events are still raised). */
+  webhooks?: { retryScheduleMs: readonly number[]; timeoutMs: number } | undefined;
+  /** http:// and private, loopback and link-local destinations allowed (tests, on-premises DMSs). */
+  webhooksAllowPrivate: boolean;
   smtp?: { url: string; from: string; fromName?: string | undefined } | undefined;
   upstream?: { baseUrl: string; username: string; password: string; timeoutMs: number } | undefined;
   sms?: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
@@ -267,6 +290,13 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logFormat: c.PAYREQ_LOG_FORMAT,
     auditVerifyIntervalMs: c.PAYREQ_AUDIT_VERIFY_INTERVAL,
     reminderIntervalMs: c.PAYREQ_REMINDERS ? c.PAYREQ_REMINDER_INTERVAL : undefined,
+    webhooks: c.PAYREQ_WEBHOOKS
+      ? {
+          retryScheduleMs: c.PAYREQ_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_MS,
+          timeoutMs: c.PAYREQ_WEBHOOK_TIMEOUT,
+        }
+      : undefined,
+    webhooksAllowPrivate: c.PAYREQ_WEBHOOKS_ALLOW_PRIVATE,
     upstream:
       c.PAYREQ_BACKEND === "upstream" &&
       c.PAYREQ_UPSTREAM_URL &&

@@ -8,6 +8,7 @@ import { type ErrorName, errorItem } from "@payreq/contracts";
 import {
   type Core,
   createCore,
+  createHttpWebhookSender,
   createNotifier,
   createUpstreamPlatform,
   createUuidV7Generator,
@@ -61,19 +62,27 @@ export const buildCore = (
   );
   const clock = systemClock;
   const upstream = config.upstream && createUpstreamPlatform(config.upstream, clock, metrics.core);
+  const webhookSender = createHttpWebhookSender({ allowPrivate: config.webhooksAllowPrivate });
   const core = createCore({
     store,
     logger,
     ids,
     clock,
     notifier,
+    webhookSender,
     ...(metrics.enabled ? { metrics: metrics.core } : {}),
     ...(upstream ? { platform: upstream } : {}),
     paymentUrls: { baseUrl: config.paymentUrlBase, ttlMs: config.paymentUrlTtlMs },
     deliveryTimeoutMs: config.deliveryTimeoutMs,
   });
   metrics.watch(core, upstream?.circuitState);
-  return { ...core, close: () => notifier.close() };
+  return {
+    ...core,
+    close: () => {
+      notifier.close();
+      void webhookSender.close();
+    },
+  };
 };
 
 /** Written to the socket, past the app's middleware: the same nosniff and no-store as every answer of the app. */

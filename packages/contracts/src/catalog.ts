@@ -391,6 +391,27 @@ export const ERRORS = {
     "The invoice is not paid",
     "A refund needs a recorded payment: record the payment first.",
   ),
+  WEBHOOK_ENDPOINT_NOT_FOUND: entry(
+    109030,
+    "WEBHOOK_ENDPOINT_NOT_FOUND",
+    404,
+    "Webhook endpoint not found",
+    "No webhook endpoint with this id covers the department in the path.",
+  ),
+  WEBHOOK_DESTINATION_REFUSED: entry(
+    109031,
+    "WEBHOOK_DESTINATION_REFUSED",
+    400,
+    "Invalid field: url",
+    "Webhook endpoints must be https:// URLs on public addresses: loopback, private, link-local and metadata addresses are refused (unless this service allows private destinations).",
+  ),
+  WEBHOOK_DELIVERY_NOT_FOUND: entry(
+    109032,
+    "WEBHOOK_DELIVERY_NOT_FOUND",
+    404,
+    "Webhook delivery not found",
+    "No delivery with this id belongs to the endpoint in the path.",
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export const WARNINGS = {

@@ -23,6 +23,9 @@ export const WarningItem = z
   .meta({ id: "Warning" });
 export type WarningItem = z.infer<typeof WarningItem>;
 
+/** The envelope every answer carries: `errors` (empty on success) and `warnings`. */
+export const envelopeFields = { errors: z.array(ErrorItem), warnings: z.array(WarningItem) };
+
 /** The body of every non-200 response: `errors` non-empty, no payload fields. */
 export const ErrorEnvelope = z
   .object({ errors: z.array(ErrorItem).min(1), warnings: z.array(WarningItem) })

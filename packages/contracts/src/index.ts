@@ -7,3 +7,4 @@ export * from "./send-payment-request.ts";
 export * from "./send-payment-request-response.ts";
 export * from "./upstream.ts";
 export * from "./validation-errors.ts";
+export * from "./webhooks.ts";

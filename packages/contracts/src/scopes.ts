@@ -7,6 +7,8 @@ export const Scopes = {
   dealerOrderRead: "payment.paymentdealerorder.read",
   dealerOrderWrite: "payment.paymentdealerorder.write",
   departmentRead: "payment.department.read",
+  /** Register and manage the department's webhook endpoints, and read and replay their deliveries. */
+  webhooksManage: "payment.webhooks.manage",
 } as const;
 
 export type Scope = (typeof Scopes)[keyof typeof Scopes];

@@ -20,7 +20,8 @@ const money = (field: string) =>
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
 const UNSAFE_IN_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\u202A-\u202E\u2066-\u2069]/;
 
-const text = (field: string, max: number) =>
+/** Free text of at most `max` characters, without control or bidirectional-override characters. */
+export const freeText = (field: string, max: number) =>
   z
     .string({ error: typed(field, "a string") })
     .max(max, `${field} must be at most ${max} characters`)
@@ -91,17 +92,17 @@ const unknownFieldError = (issue: { code?: string; keys?: string[]; input?: unkn
 /** Every field of the published body, in the published order. */
 export const sendPaymentRequestFields = {
   amount: money("amount"),
-  description: text("description", 1000).optional(),
+  description: freeText("description", 1000).optional(),
   refundedAmount: money("refundedAmount").optional(),
   paidDate: dateTime("paidDate").optional(),
-  signatureFileName: text("signatureFileName", 255).optional(),
+  signatureFileName: freeText("signatureFileName", 255).optional(),
   reminderDate: dateTime("reminderDate").optional(),
   reminderMileage: z
     .int({ error: typed("reminderMileage", "an integer") })
     .min(0, "reminderMileage must be at least 0")
     .optional(),
-  fileName: text("fileName", 255).optional(),
-  paymentDeclines: text("paymentDeclines", 1000).optional(),
+  fileName: freeText("fileName", 255).optional(),
+  paymentDeclines: freeText("paymentDeclines", 1000).optional(),
   invoiceAttributes: InvoiceAttributes.optional(),
   dealerUuid: identifier("dealerUuid").optional(),
   orderUuid: identifier("orderUuid").optional(),

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ErrorItem, WarningItem } from "./envelope.ts";
+import { envelopeFields as envelope } from "./envelope.ts";
 import { identifier } from "./identifier.ts";
 import { sendPaymentRequestFields as f } from "./send-payment-request.ts";
 
@@ -8,7 +8,6 @@ import { sendPaymentRequestFields as f } from "./send-payment-request.ts";
  * serves them. Create Invoice and Send Payment Request follow the platform's published bodies; the department and
  * dealer-order endpoints are this service's design (the platform documents none): see docs/decisions.md.
  */
-const envelope = { errors: z.array(ErrorItem), warnings: z.array(WarningItem) };
 
 /** Find the department's order by uuid or by (orderType, orderNumber), or create it: safe to repeat. */
 export const UpstreamOrderRequest = z.strictObject({

@@ -17,7 +17,10 @@ import { type Metrics, noMetrics } from "./ports/metrics.ts";
 import { createOutboxNotifier, type Notifier } from "./ports/notifier.ts";
 import type { PaymentsPlatform } from "./ports/platform.ts";
 import { programRunner, type Store } from "./ports/store.ts";
+import type { WebhookSender } from "./ports/webhook-sender.ts";
 import type { CallDeps } from "./send/call-deps.ts";
+import { createHttpWebhookSender } from "./webhooks/http/http-webhook-sender.ts";
+import { createWebhookApi } from "./webhooks/manage-endpoints.ts";
 
 export type CoreOptions = {
   store: Store;
@@ -31,6 +34,8 @@ export type CoreOptions = {
   notifier?: Notifier;
   /** The payments platform: the embedded one on `store` unless another (upstream mode) is given. */
   platform?: PaymentsPlatform;
+  /** Where webhooks go (and which destinations are allowed): public https:// only by default. */
+  webhookSender?: WebhookSender;
   scrypt?: ScryptParams;
   authentication?: Partial<AuthenticatorOptions>;
 };
@@ -69,7 +74,9 @@ export const createCore = (options: CoreOptions) => {
     ...DEFAULT_AUTHENTICATOR_OPTIONS,
     ...options.authentication,
   });
-  return { store, deps, credentials, authenticator, clock, ids, paymentUrls };
+  const webhookSender = options.webhookSender ?? createHttpWebhookSender({ allowPrivate: false });
+  const webhooks = createWebhookApi({ ...deps, webhookSender });
+  return { store, deps, credentials, authenticator, clock, ids, paymentUrls, webhookSender, webhooks };
 };
 
 export type Core = ReturnType<typeof createCore>;

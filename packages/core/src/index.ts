@@ -29,6 +29,7 @@ export { REMINDER_STATUSES, type ReminderStatus } from "./domain/reminder.ts";
 export { findPaymentPage, type PaymentPage } from "./invoices/find-payment-page.ts";
 export { invoiceFileName } from "./invoices/invoice-document.ts";
 export { renderInvoicePdf } from "./invoices/invoice-pdf.ts";
+export { recordPageView } from "./invoices/payment-page-views.ts";
 export {
   getInvoiceState,
   type InvoiceState,
@@ -55,12 +56,13 @@ export {
   type SessionUser,
   sessionUser,
 } from "./ops/console-reads.ts";
+export { expireLinks } from "./platform/embedded/link-expiry.ts";
 export type { BreakerState } from "./platform/upstream/circuit-breaker.ts";
 export { createUpstreamPlatform } from "./platform/upstream/upstream-platform.ts";
 export type { UpstreamSettings } from "./platform/upstream/v4-client.ts";
 export { type Clock, type IdGenerator, systemClock } from "./ports/clock.ts";
 export { type LogFields, type Logger, silentLogger } from "./ports/logger.ts";
-export { type Metrics, noMetrics } from "./ports/metrics.ts";
+export { type Metrics, noMetrics, type WebhookAttemptResult } from "./ports/metrics.ts";
 export type { Notifier } from "./ports/notifier.ts";
 export type { PaymentsPlatform } from "./ports/platform.ts";
 export {
@@ -70,8 +72,20 @@ export {
   STORE_RETRY_AFTER_SECONDS,
   type Store,
 } from "./ports/store.ts";
+export type { WebhookSender } from "./ports/webhook-sender.ts";
 export { listReminders } from "./reminders/reminder-rows.ts";
 export { type ReminderDeps, sendDueReminders } from "./reminders/send-due-reminders.ts";
 export { recordCall } from "./send/record-call.ts";
 export { type SendResult, sendPaymentRequest } from "./send/send-payment-request.ts";
 export { openSqliteStore, type SqliteStore } from "./store/sqlite/open-sqlite.ts";
+export { backlogOf, type DeliveryFilter, listDeliveries } from "./webhooks/delivery-rows.ts";
+export {
+  createWebhookDispatcher,
+  DEFAULT_DISPATCHER_SETTINGS,
+  type DispatcherSettings,
+  type WebhookDispatcher,
+} from "./webhooks/dispatcher.ts";
+export { departmentOfEndpoint, endpointsOfDepartment, toEndpoint } from "./webhooks/endpoint-rows.ts";
+export { createHttpWebhookSender } from "./webhooks/http/http-webhook-sender.ts";
+export type { ManageResult, WebhookApi } from "./webhooks/manage-endpoints.ts";
+export { DEFAULT_RETRY_SCHEDULE_MS } from "./webhooks/retry-schedule.ts";

@@ -13,6 +13,7 @@ describe.each(TEST_STORES)("payreq command on %s", { timeout: 30_000 }, (kind) =
       "aggregator",
       "harborSender",
       "ops",
+      "sunriseIntegrator",
       "sunriseSender",
     ]);
     expect(demo.credentials.ops).toMatchObject({ scope: "payment.audit.read", departmentUuid: "*" });

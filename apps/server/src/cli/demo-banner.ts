@@ -2,7 +2,7 @@ import type { DemoData } from "@payreq/core";
 
 /** What `serve` prints after seeding: the credentials and a request that works as pasted. */
 export const demoBanner = (demo: DemoData, url: string): string => {
-  const { sunriseSender, harborSender, ops, aggregator } = demo.credentials;
+  const { sunriseSender, harborSender, ops, aggregator, sunriseIntegrator } = demo.credentials;
   const body = JSON.stringify({
     amount: 125.5,
     description: "Brake pads and rotors",
@@ -14,10 +14,11 @@ export const demoBanner = (demo: DemoData, url: string): string => {
   });
   return [
     "Demo data seeded. These passwords are shown once:",
-    `  ${sunriseSender.username.padEnd(15)} ${sunriseSender.password}   ${sunriseSender.scope} on ${sunriseSender.departmentUuid}`,
-    `  ${harborSender.username.padEnd(15)} ${harborSender.password}   ${harborSender.scope} on ${harborSender.departmentUuid}`,
-    `  ${ops.username.padEnd(15)} ${ops.password}   ${ops.scope} on *`,
-    `  ${aggregator.username.padEnd(15)} ${aggregator.password}   the v4 scopes on *, for an aggregator in upstream mode`,
+    `  ${sunriseSender.username.padEnd(18)} ${sunriseSender.password}   ${sunriseSender.scope} on ${sunriseSender.departmentUuid}`,
+    `  ${harborSender.username.padEnd(18)} ${harborSender.password}   ${harborSender.scope} on ${harborSender.departmentUuid}`,
+    `  ${ops.username.padEnd(18)} ${ops.password}   ${ops.scope} on *`,
+    `  ${aggregator.username.padEnd(18)} ${aggregator.password}   the v4 scopes on *, for an aggregator in upstream mode`,
+    `  ${sunriseIntegrator.username.padEnd(18)} ${sunriseIntegrator.password}   ${sunriseIntegrator.scope} on ${sunriseIntegrator.departmentUuid}`,
     "",
     "Try it:",
     `curl -sS -u '${sunriseSender.username}:${sunriseSender.password}' \\`,

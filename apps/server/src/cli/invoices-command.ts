@@ -135,11 +135,11 @@ export const runInvoices = async (config: Config, args: string[], flags: Invoice
     let invoice: InvoiceState | undefined;
     if (action === "show") invoice = await getInvoiceState(database.sql, invoiceUuid, departmentUuid);
     else if (action === "void")
-      invoice = await audited(core, "invoices.void", target, () => voidInvoice(database, core.clock, target));
+      invoice = await audited(core, "invoices.void", target, () => voidInvoice(database, core, target));
     else {
       const change = paymentOf(flags, new Date(core.clock.now()));
       invoice = await audited(core, "invoices.mark-paid", { ...target, requestBody: change }, () =>
-        recordInvoicePayment(database, core.clock, { ...target, change }),
+        recordInvoicePayment(database, core, { ...target, change }),
       );
     }
     if (invoice) print(invoice, flags.json);

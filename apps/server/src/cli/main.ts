@@ -10,6 +10,7 @@ import { runOutbox } from "./outbox-command.ts";
 import { runReminders } from "./reminders-command.ts";
 import { runServe } from "./serve-command.ts";
 import { runTemplates } from "./templates-command.ts";
+import { runWebhooks } from "./webhooks-command.ts";
 
 const USAGE = `Usage: payreq <command> [options]
 
@@ -42,6 +43,14 @@ Commands:
   invoices mark-paid <invoiceUuid> [--paid-date ISO] [--amount n] [--refunded-amount n]
                                                record a payment (date: now by default) and/or a refund
   invoices void <invoiceUuid>                  cancel an open invoice
+  webhooks add --department D --url URL [--events a,b] [--description text] [--dealer-wide] [--json]
+                                               register an endpoint; prints its signing secret once
+  webhooks list [--department D]               the endpoints (a dealer-wide one covers every department)
+  webhooks show|disable|enable|remove|rotate-secret <endpointId>
+  webhooks deliveries [--endpoint ID] [--status failed]
+                                               deliveries with their attempts, newest first
+  webhooks replay <deliveryId> | --endpoint ID --since T
+                                               queue deliveries again, with their original webhook-id
 
 Every command prints JSON with --json. Configuration comes from the environment (see the README:
 PORT, HOST, PAYREQ_DATABASE, ...); PAYREQ_DATABASE is relative to the directory the command runs in.`;
@@ -62,6 +71,11 @@ const main = async (argv: string[]): Promise<number> => {
       "paid-date": { type: "string" },
       amount: { type: "string" },
       "refunded-amount": { type: "string" },
+      url: { type: "string" },
+      events: { type: "string" },
+      description: { type: "string" },
+      "dealer-wide": { type: "boolean" },
+      endpoint: { type: "string" },
     },
   });
   const [command, ...rest] = positionals;
@@ -87,6 +101,8 @@ const main = async (argv: string[]): Promise<number> => {
       return runReminders(config, rest, values);
     case "invoices":
       return runInvoices(config, rest, values);
+    case "webhooks":
+      return runWebhooks(config, rest, values);
     default:
       throw new UsageError(`unknown command: ${command}`);
   }

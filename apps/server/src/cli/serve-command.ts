@@ -7,6 +7,7 @@ import { type MetricsServer, startMetricsServer } from "../observability/metrics
 import { createServiceMetrics, disabledMetrics } from "../observability/service-metrics.ts";
 import { startReminderScheduler } from "../reminders/reminder-scheduler.ts";
 import { buildCore, openConfiguredStore, type RunningServer, startServer } from "../server.ts";
+import { startWebhookScheduler } from "../webhooks/webhook-scheduler.ts";
 import { demoBanner } from "./demo-banner.ts";
 
 /** What `serve` has started so far: a start that fails, and the shutdown, stop exactly that. */
@@ -17,16 +18,17 @@ type Started = {
   server?: RunningServer;
   verifier?: ReturnType<typeof startChainVerifier>;
   reminders?: ReturnType<typeof startReminderScheduler>;
+  webhooks?: ReturnType<typeof startWebhookScheduler>;
   pruning?: ReturnType<typeof setInterval>;
 };
 
 /** Every step runs even if one before it failed: anything left open would keep the process alive. */
 const stopStarted = async (started: Started) => {
-  const { pruning, verifier, reminders, server, database, core, metricsServer } = started;
+  const { pruning, verifier, reminders, webhooks, server, database, core, metricsServer } = started;
   clearInterval(pruning);
   const steps = [
     // The chain's walk and a reminder run read the database: they end before it closes.
-    () => Promise.all([verifier?.stop(), reminders?.stop()]),
+    () => Promise.all([verifier?.stop(), reminders?.stop(), webhooks?.stop()]),
     // The server's shutdown lets in-flight calls finish, then closes the database.
     () => (server ? server.shutdown() : database?.close()),
     () => core?.close(),
@@ -111,10 +113,13 @@ export const runServe = async (config: Config): Promise<number> => {
     }
     if (config.reminderIntervalMs) {
       started.reminders = startReminderScheduler({
-        deps: { ...core.deps, ids: core.ids },
+        deps: core.deps,
         intervalMs: config.reminderIntervalMs,
         logger,
       });
+    }
+    if (config.webhooks) {
+      started.webhooks = startWebhookScheduler({ core, ...config.webhooks, logger });
     }
     const prune = async () => {
       try {
@@ -139,6 +144,11 @@ export const runServe = async (config: Config): Promise<number> => {
       email: config.smtp ? "smtp" : "outbox",
       text: config.sms ? "sms" : "outbox",
       reminders: config.reminderIntervalMs ? `every ${config.reminderIntervalMs / 1000} s` : "off",
+      webhooks: config.webhooks
+        ? config.webhooksAllowPrivate
+          ? "on, private destinations allowed"
+          : "on"
+        : "off",
     });
     if (seeded) process.stderr.write(`\n${demoBanner(seeded, server.url)}\n`);
     else if (config.demo) process.stderr.write(demoPresentNotice(database));

@@ -33,6 +33,29 @@ export const createCoreMetrics = (registry: Registry): Metrics => {
     labelNames: ["step"] as const,
     registers,
   });
+  const uncertain = new Counter({
+    name: "payreq_messages_uncertain_total",
+    help: "Messages a resumed call did not send again because an earlier attempt may have handed them to the provider (message.uncertain), by channel",
+    labelNames: ["channel"] as const,
+    registers,
+  });
+  const webhookAttempts = new Counter({
+    name: "payreq_webhook_attempts_total",
+    help: "Webhook delivery attempts by result: delivered, retry (failed, tried again later), failed (no more tries), gone (410: endpoint disabled)",
+    labelNames: ["result"] as const,
+    registers,
+  });
+  const webhookLatency = new Histogram({
+    name: "payreq_webhook_attempt_duration_seconds",
+    help: "Time of each webhook delivery attempt, until the receiver's answer (or the timeout)",
+    buckets: CALL_SECONDS,
+    registers,
+  });
+  const webhookDisabled = new Counter({
+    name: "payreq_webhook_endpoints_disabled_total",
+    help: "Webhook endpoints the dispatcher disabled (a 410 answer, or failing for 5 days)",
+    registers,
+  });
   const auditRows = new Counter({
     name: "payreq_audit_rows_written_total",
     help: "Audit rows committed, by the outcome they record",
@@ -54,6 +77,16 @@ export const createCoreMetrics = (registry: Registry): Metrics => {
     },
     upstreamRetry(step) {
       upstreamRetries.inc({ step });
+    },
+    messageUncertain(channel) {
+      uncertain.inc({ channel });
+    },
+    webhookAttempt(result, seconds) {
+      webhookAttempts.inc({ result });
+      webhookLatency.observe(seconds);
+    },
+    webhookEndpointDisabled() {
+      webhookDisabled.inc();
     },
     auditRow(outcome, writing) {
       writing.then(

@@ -15,6 +15,7 @@ import { createLoginMetrics } from "./login-metrics.ts";
 import { createSendMetrics, type SendCall } from "./send-metrics.ts";
 import { createServiceStateMetrics } from "./service-state-metrics.ts";
 import { createStoreMetrics } from "./store-metrics.ts";
+import { createWebhookMetrics } from "./webhook-metrics.ts";
 
 /** The parts of a running service whose own counts are read when scraped. */
 export type WatchedCore = Pick<Core, "store" | "authenticator"> & { deps: Pick<Core["deps"], "platform"> };
@@ -50,6 +51,7 @@ export const createServiceMetrics = (): ServiceMetrics => {
   const login = createLoginMetrics(registry, () => watched?.core.authenticator);
   const chain = createAuditChainMetrics(registry);
   createStoreMetrics(registry, () => watched?.core.store);
+  createWebhookMetrics(registry, () => watched?.core.store);
   createServiceStateMetrics(
     registry,
     () =>

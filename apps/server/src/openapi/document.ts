@@ -3,6 +3,7 @@ import { publicPaths } from "./public-paths.ts";
 import { HEADERS } from "./responses.ts";
 import { componentSchemas } from "./schemas.ts";
 import { v4Paths } from "./v4-paths.ts";
+import { webhookPaths } from "./webhook-paths.ts";
 
 /** The OpenAPI 3.1 document of every REST route, generated from the contracts the routes validate with. */
 export const createOpenApiDocument = () => ({
@@ -19,12 +20,17 @@ export const createOpenApiDocument = () => ({
   tags: [
     { name: "Send Payment Request", description: "The published endpoint" },
     { name: "Audit log", description: "Every call, refused ones included; for operations staff" },
+    {
+      name: "Webhooks",
+      description:
+        "Where a dealer's systems hear what happened: endpoints, their deliveries and replays. Events are POSTed signed per Standard Webhooks (schema WebhookEvent)",
+    },
     { name: "v4 platform", description: "The platform's endpoints an aggregator in upstream mode calls" },
     { name: "Payment page", description: "Public: what the customer opens from the text or email" },
     { name: "Health", description: "Public: liveness and readiness" },
     { name: "Documentation", description: "Public: this document" },
   ],
-  paths: { ...aggregatorPaths, ...v4Paths, ...publicPaths },
+  paths: { ...aggregatorPaths, ...webhookPaths, ...v4Paths, ...publicPaths },
   components: {
     securitySchemes: {
       basicAuth: {

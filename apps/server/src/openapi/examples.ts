@@ -13,6 +13,10 @@ import type {
   UpstreamOrderResponse,
   UpstreamPaymentRequestBody,
   UpstreamPaymentRequestResponse,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEvent,
 } from "@payreq/contracts";
 
 /** Example bodies for the document, on the demo data; openapi.test.ts checks each against its schema. */
@@ -183,4 +187,89 @@ export const v4PaymentResponseExample: UpstreamPaymentRequestResponse = {
   textSent: "SUCCESS",
   emailSent: "SUCCESS",
   paymentRequestGuid: PAYMENT_REQUEST,
+};
+
+const ENDPOINT_ID = "ep_01a24392c1f07d3e9a44b0e6c8f1a2b3";
+
+export const webhookCreateExample: WebhookEndpointCreate = {
+  url: "https://dms.sunrise.example.com/payreq-events",
+  events: ["payment_request.created", "message.failed", "invoice.paid"],
+  description: "Sunrise DMS",
+};
+
+const endpoint: WebhookEndpoint = {
+  id: ENDPOINT_ID,
+  dealerUuid: DEALER,
+  departmentUuid: DEPARTMENT,
+  url: "https://dms.sunrise.example.com/payreq-events",
+  events: ["payment_request.created", "message.failed", "invoice.paid"],
+  description: "Sunrise DMS",
+  enabled: true,
+  disabledReason: null,
+  previousSecretExpiresAt: null,
+  createdAt: "2026-12-04T09:12:01.000Z",
+  updatedAt: "2026-12-04T09:12:01.000Z",
+};
+
+export const webhookEndpointExample = { errors: [], warnings: [], endpoint };
+export const webhookEndpointsExample = { errors: [], warnings: [], endpoints: [endpoint] };
+export const webhookWithSecretExample = {
+  errors: [],
+  warnings: [],
+  endpoint: { ...endpoint, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw4jOPJp8ZiaE=" },
+};
+
+const delivery: WebhookDelivery = {
+  id: "dlv_01a24393f5c07b118a2d5e4f6a7b8c9d",
+  endpointId: ENDPOINT_ID,
+  eventId: "evt_01a24393f5b97a62b1d03e2f4a5b6c7d",
+  eventType: "payment_request.created",
+  status: "delivered",
+  attempts: [
+    {
+      attempt: 1,
+      at: "2026-12-04T09:15:02.105Z",
+      statusCode: 503,
+      latencyMs: 41,
+      response: "busy",
+      error: null,
+    },
+    {
+      attempt: 2,
+      at: "2026-12-04T09:15:07.330Z",
+      statusCode: 200,
+      latencyMs: 38,
+      response: "ok",
+      error: null,
+    },
+  ],
+  nextAttemptAt: null,
+  createdAt: "2026-12-04T09:15:02.101Z",
+  updatedAt: "2026-12-04T09:15:07.369Z",
+};
+
+export const webhookDeliveriesExample = { errors: [], warnings: [], deliveries: [delivery] };
+export const webhookReplayExample = { errors: [], warnings: [], replayed: [delivery.id] };
+
+/** The body POSTed for payment_request.created (the README lists every type with its body). */
+export const webhookEventExample: WebhookEvent = {
+  id: delivery.eventId,
+  type: "payment_request.created",
+  createdAt: "2026-12-04T09:15:02.098Z",
+  dealerUuid: DEALER,
+  departmentUuid: DEPARTMENT,
+  data: {
+    paymentRequestUuid: PAYMENT_REQUEST,
+    invoiceUuid: INVOICE,
+    orderUuid: ORDER,
+    orderNumber: "RO-1001",
+    orderType: "RO",
+    customerUuid: CUSTOMER,
+    amount: 125.5,
+    orderCreated: true,
+    invoiceCreated: true,
+    textSent: "SUCCESS",
+    emailSent: "SUCCESS",
+    expiresAt: "2026-12-11T09:15:02.098Z",
+  },
 };

@@ -3,6 +3,7 @@ import {
   formatMoney,
   invoiceFileName,
   type PaymentPage,
+  recordPageView,
   renderInvoicePdf,
 } from "@payreq/core";
 import type { Hono } from "hono";
@@ -53,6 +54,12 @@ export const registerPaymentPageRoutes = (app: Hono<AppEnv>, { core, hsts }: App
   app.get("/pay/:token", async (c) => {
     const { status, page } = await lookup(c.req.param("token"));
     if (!page) return c.html(missing(status as 404 | 410), status);
+    // The first view is recorded (payment_request.viewed); the page is shown whether or not that write succeeds.
+    if (page.viewedAt === null) {
+      await recordPageView(core.deps.run, page).catch((error: unknown) =>
+        core.deps.logger.warn("payment page view not recorded", { error: String(error) }),
+      );
+    }
     const body =
       page.invoiceStatus === "OPEN"
         ? html`${summary(page)}<p>Amount due</p><p class="amount">${formatMoney(page.amountCents)}</p>

@@ -1,7 +1,12 @@
 import { auditRouter } from "./audit-router.ts";
 import { router } from "./init.ts";
 import { paymentRequestsRouter } from "./payment-requests-router.ts";
+import { webhooksRouter } from "./webhooks-router.ts";
 
-export const appRouter = router({ paymentRequests: paymentRequestsRouter, audit: auditRouter });
+export const appRouter = router({
+  paymentRequests: paymentRequestsRouter,
+  audit: auditRouter,
+  webhooks: webhooksRouter,
+});
 
 export type AppRouter = typeof appRouter;

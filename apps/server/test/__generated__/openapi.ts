@@ -62,6 +62,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/aggregator/v1/departments/{departmentUuid}/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoints that hear this department (its own and its dealer's dealer-wide ones)
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register an endpoint for some or all event types (payment_request.created, payment_request.viewed, payment_request.expired, message.sent, message.failed, message.uncertain, reminder.sent, invoice.paid, invoice.refunded, invoice.voided); its signing secret is answered once
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/departments/{departmentUuid}/webhook-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One endpoint
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an endpoint and its deliveries
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        delete: operations["removeWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/departments/{departmentUuid}/webhook-endpoints/{endpointId}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop sending to it (deliveries wait until it is enabled)
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        post: operations["disableWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/departments/{departmentUuid}/webhook-endpoints/{endpointId}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send to it again
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        post: operations["enableWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/departments/{departmentUuid}/webhook-endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret, answered once; the old one also signs for 24 hours
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/departments/{departmentUuid}/webhook-endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's deliveries, newest first, with every attempt
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/departments/{departmentUuid}/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one delivery again now, with its original webhook-id (one attempt)
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        post: operations["replayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/departments/{departmentUuid}/webhook-endpoints/{endpointId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send every delivery of the endpoint since a time again
+         * @description ApiScope: payment.webhooks.manage. API Scope Level: DepartmentScope (a dealer-wide endpoint needs it for every department of the dealer). Every call is audited; a signing secret is never.
+         */
+        post: operations["replayWebhookDeliveriesSince"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v4/departments/{departmentUuid}": {
         parameters: {
             query?: never;
@@ -637,6 +805,117 @@ export interface components {
             emailSent?: "SUCCESS" | "FAILURE";
             paymentRequestGuid: string;
         };
+        WebhookEndpointCreate: {
+            /** @description https:// (http:// and private addresses only where allowed) */
+            url: string;
+            /** @description The event types the endpoint receives; all when absent. */
+            events?: ("payment_request.created" | "payment_request.viewed" | "payment_request.expired" | "message.sent" | "message.failed" | "message.uncertain" | "reminder.sent" | "invoice.paid" | "invoice.refunded" | "invoice.voided")[];
+            description?: string;
+            /** @description Receive the events of every department of the department's dealer (needs the scope on every one). */
+            dealerWide?: boolean;
+        };
+        WebhookEndpoint: {
+            id: string;
+            dealerUuid: string;
+            departmentUuid: string | null;
+            url: string;
+            events: ("payment_request.created" | "payment_request.viewed" | "payment_request.expired" | "message.sent" | "message.failed" | "message.uncertain" | "reminder.sent" | "invoice.paid" | "invoice.refunded" | "invoice.voided")[] | null;
+            description: string | null;
+            enabled: boolean;
+            disabledReason: string | null;
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookEndpointWithSecret: {
+            id: string;
+            dealerUuid: string;
+            departmentUuid: string | null;
+            url: string;
+            events: ("payment_request.created" | "payment_request.viewed" | "payment_request.expired" | "message.sent" | "message.failed" | "message.uncertain" | "reminder.sent" | "invoice.paid" | "invoice.refunded" | "invoice.voided")[] | null;
+            description: string | null;
+            enabled: boolean;
+            disabledReason: string | null;
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description whsec_ + base64 of 32 random bytes; shown only now */
+            secret: string;
+        };
+        WebhookEndpointResponse: {
+            errors: components["schemas"]["Error"][];
+            warnings: components["schemas"]["Warning"][];
+            endpoint: components["schemas"]["WebhookEndpoint"];
+        };
+        WebhookEndpointWithSecretResponse: {
+            errors: components["schemas"]["Error"][];
+            warnings: components["schemas"]["Warning"][];
+            endpoint: components["schemas"]["WebhookEndpointWithSecret"];
+        };
+        WebhookEndpointListResponse: {
+            errors: components["schemas"]["Error"][];
+            warnings: components["schemas"]["Warning"][];
+            endpoints: components["schemas"]["WebhookEndpoint"][];
+        };
+        WebhookRemovedResponse: {
+            errors: components["schemas"]["Error"][];
+            warnings: components["schemas"]["Warning"][];
+            removed: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            endpointId: string;
+            eventId: string;
+            /** @enum {string} */
+            eventType: "payment_request.created" | "payment_request.viewed" | "payment_request.expired" | "message.sent" | "message.failed" | "message.uncertain" | "reminder.sent" | "invoice.paid" | "invoice.refunded" | "invoice.voided";
+            /** @enum {string} */
+            status: "pending" | "delivering" | "delivered" | "failed";
+            attempts: {
+                attempt: number;
+                /** Format: date-time */
+                at: string;
+                statusCode: number | null;
+                latencyMs: number;
+                response: string | null;
+                error: string | null;
+            }[];
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookDeliveryListResponse: {
+            errors: components["schemas"]["Error"][];
+            warnings: components["schemas"]["Warning"][];
+            deliveries: components["schemas"]["WebhookDelivery"][];
+        };
+        WebhookReplayRequest: {
+            /** Format: date-time */
+            since: string;
+        };
+        WebhookReplayResponse: {
+            errors: components["schemas"]["Error"][];
+            warnings: components["schemas"]["Warning"][];
+            replayed: string[];
+        };
+        WebhookEvent: {
+            /** @description Unique, and the same on every retry: the webhook-id header */
+            id: string;
+            /** @enum {string} */
+            type: "payment_request.created" | "payment_request.viewed" | "payment_request.expired" | "message.sent" | "message.failed" | "message.uncertain" | "reminder.sent" | "invoice.paid" | "invoice.refunded" | "invoice.voided";
+            /** Format: date-time */
+            createdAt: string;
+            dealerUuid: string;
+            departmentUuid: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
         HealthResponse: {
             /** @constant */
             status: "ok";
@@ -1181,6 +1460,1454 @@ export interface operations {
             };
             /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
             408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "endpoints": [
+                     *         {
+                     *           "id": "ep_01a24392c1f07d3e9a44b0e6c8f1a2b3",
+                     *           "dealerUuid": "d1a1e000-0000-4000-8000-000000000001",
+                     *           "departmentUuid": "de9a0000-0000-4000-8000-000000000001",
+                     *           "url": "https://dms.sunrise.example.com/payreq-events",
+                     *           "events": [
+                     *             "payment_request.created",
+                     *             "message.failed",
+                     *             "invoice.paid"
+                     *           ],
+                     *           "description": "Sunrise DMS",
+                     *           "enabled": true,
+                     *           "disabledReason": null,
+                     *           "previousSecretExpiresAt": null,
+                     *           "createdAt": "2026-12-04T09:12:01.000Z",
+                     *           "updatedAt": "2026-12-04T09:12:01.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointListResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://dms.sunrise.example.com/payreq-events",
+                 *       "events": [
+                 *         "payment_request.created",
+                 *         "message.failed",
+                 *         "invoice.paid"
+                 *       ],
+                 *       "description": "Sunrise DMS"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "endpoint": {
+                     *         "id": "ep_01a24392c1f07d3e9a44b0e6c8f1a2b3",
+                     *         "dealerUuid": "d1a1e000-0000-4000-8000-000000000001",
+                     *         "departmentUuid": "de9a0000-0000-4000-8000-000000000001",
+                     *         "url": "https://dms.sunrise.example.com/payreq-events",
+                     *         "events": [
+                     *           "payment_request.created",
+                     *           "message.failed",
+                     *           "invoice.paid"
+                     *         ],
+                     *         "description": "Sunrise DMS",
+                     *         "enabled": true,
+                     *         "disabledReason": null,
+                     *         "previousSecretExpiresAt": null,
+                     *         "createdAt": "2026-12-04T09:12:01.000Z",
+                     *         "updatedAt": "2026-12-04T09:12:01.000Z",
+                     *         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw4jOPJp8ZiaE="
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA, 109031 WEBHOOK_DESTINATION_REFUSED */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over 64 KiB. Codes: 109004 PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Content-Type is not application/json. Codes: 109005 UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The endpoint's id (ep_…) */
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "endpoint": {
+                     *         "id": "ep_01a24392c1f07d3e9a44b0e6c8f1a2b3",
+                     *         "dealerUuid": "d1a1e000-0000-4000-8000-000000000001",
+                     *         "departmentUuid": "de9a0000-0000-4000-8000-000000000001",
+                     *         "url": "https://dms.sunrise.example.com/payreq-events",
+                     *         "events": [
+                     *           "payment_request.created",
+                     *           "message.failed",
+                     *           "invoice.paid"
+                     *         ],
+                     *         "description": "Sunrise DMS",
+                     *         "enabled": true,
+                     *         "disabledReason": null,
+                     *         "previousSecretExpiresAt": null,
+                     *         "createdAt": "2026-12-04T09:12:01.000Z",
+                     *         "updatedAt": "2026-12-04T09:12:01.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    removeWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The endpoint's id (ep_…) */
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "removed": "ep_01a24…"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookRemovedResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    disableWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The endpoint's id (ep_…) */
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "endpoint": {
+                     *         "id": "ep_01a24392c1f07d3e9a44b0e6c8f1a2b3",
+                     *         "dealerUuid": "d1a1e000-0000-4000-8000-000000000001",
+                     *         "departmentUuid": "de9a0000-0000-4000-8000-000000000001",
+                     *         "url": "https://dms.sunrise.example.com/payreq-events",
+                     *         "events": [
+                     *           "payment_request.created",
+                     *           "message.failed",
+                     *           "invoice.paid"
+                     *         ],
+                     *         "description": "Sunrise DMS",
+                     *         "enabled": true,
+                     *         "disabledReason": null,
+                     *         "previousSecretExpiresAt": null,
+                     *         "createdAt": "2026-12-04T09:12:01.000Z",
+                     *         "updatedAt": "2026-12-04T09:12:01.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    enableWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The endpoint's id (ep_…) */
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "endpoint": {
+                     *         "id": "ep_01a24392c1f07d3e9a44b0e6c8f1a2b3",
+                     *         "dealerUuid": "d1a1e000-0000-4000-8000-000000000001",
+                     *         "departmentUuid": "de9a0000-0000-4000-8000-000000000001",
+                     *         "url": "https://dms.sunrise.example.com/payreq-events",
+                     *         "events": [
+                     *           "payment_request.created",
+                     *           "message.failed",
+                     *           "invoice.paid"
+                     *         ],
+                     *         "description": "Sunrise DMS",
+                     *         "enabled": true,
+                     *         "disabledReason": null,
+                     *         "previousSecretExpiresAt": null,
+                     *         "createdAt": "2026-12-04T09:12:01.000Z",
+                     *         "updatedAt": "2026-12-04T09:12:01.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The endpoint's id (ep_…) */
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "endpoint": {
+                     *         "id": "ep_01a24392c1f07d3e9a44b0e6c8f1a2b3",
+                     *         "dealerUuid": "d1a1e000-0000-4000-8000-000000000001",
+                     *         "departmentUuid": "de9a0000-0000-4000-8000-000000000001",
+                     *         "url": "https://dms.sunrise.example.com/payreq-events",
+                     *         "events": [
+                     *           "payment_request.created",
+                     *           "message.failed",
+                     *           "invoice.paid"
+                     *         ],
+                     *         "description": "Sunrise DMS",
+                     *         "enabled": true,
+                     *         "disabledReason": null,
+                     *         "previousSecretExpiresAt": null,
+                     *         "createdAt": "2026-12-04T09:12:01.000Z",
+                     *         "updatedAt": "2026-12-04T09:12:01.000Z",
+                     *         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw4jOPJp8ZiaE="
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "delivering" | "delivered" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The endpoint's id (ep_…) */
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "deliveries": [
+                     *         {
+                     *           "id": "dlv_01a24393f5c07b118a2d5e4f6a7b8c9d",
+                     *           "endpointId": "ep_01a24392c1f07d3e9a44b0e6c8f1a2b3",
+                     *           "eventId": "evt_01a24393f5b97a62b1d03e2f4a5b6c7d",
+                     *           "eventType": "payment_request.created",
+                     *           "status": "delivered",
+                     *           "attempts": [
+                     *             {
+                     *               "attempt": 1,
+                     *               "at": "2026-12-04T09:15:02.105Z",
+                     *               "statusCode": 503,
+                     *               "latencyMs": 41,
+                     *               "response": "busy",
+                     *               "error": null
+                     *             },
+                     *             {
+                     *               "attempt": 2,
+                     *               "at": "2026-12-04T09:15:07.330Z",
+                     *               "statusCode": 200,
+                     *               "latencyMs": 38,
+                     *               "response": "ok",
+                     *               "error": null
+                     *             }
+                     *           ],
+                     *           "nextAttemptAt": null,
+                     *           "createdAt": "2026-12-04T09:15:02.101Z",
+                     *           "updatedAt": "2026-12-04T09:15:07.369Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryListResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The endpoint's id (ep_…) */
+                endpointId: string;
+                /** @description The delivery's id (dlv_…) */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "replayed": [
+                     *         "dlv_01a24393f5c07b118a2d5e4f6a7b8c9d"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookReplayResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND, 109032 WEBHOOK_DELIVERY_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    replayWebhookDeliveriesSince: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                departmentUuid: string;
+                /** @description The endpoint's id (ep_…) */
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "since": "2026-12-04T00:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookReplayRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "replayed": [
+                     *         "dlv_01a24393f5c07b118a2d5e4f6a7b8c9d"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookReplayResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over 64 KiB. Codes: 109004 PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Content-Type is not application/json. Codes: 109005 UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -67,7 +67,7 @@ const toUpstreamOrder = (order: Order) => ({
  * Send Payment Request is the one send pipeline's (send-for-invoice.ts).
  */
 export const createUpstreamApi = (deps: CallDeps) => {
-  const { store, clock } = deps;
+  const { store } = deps;
   const { sql } = store;
 
   const run = async <T>(
@@ -218,7 +218,7 @@ export const createUpstreamApi = (deps: CallDeps) => {
     ): Promise<V4Result<InvoiceStateResponse>> =>
       run(call, Scopes.invoiceWrite, async (department) => {
         const body = parse(InvoicePaymentRequest, input);
-        const invoice = await recordInvoicePayment(store, clock, {
+        const invoice = await recordInvoicePayment(store, deps, {
           departmentUuid: department.uuid,
           invoiceUuid: invoiceGuid,
           change: paymentChangeOf(body),
@@ -229,7 +229,7 @@ export const createUpstreamApi = (deps: CallDeps) => {
     /** Cancel Invoice: an open invoice becomes VOID; cancelling it again answers the same. */
     voidInvoice: (call: Call, invoiceGuid: string): Promise<V4Result<InvoiceStateResponse>> =>
       run(call, Scopes.invoiceWrite, async (department) => {
-        const invoice = await voidInvoice(store, clock, {
+        const invoice = await voidInvoice(store, deps, {
           departmentUuid: department.uuid,
           invoiceUuid: invoiceGuid,
         });

@@ -46,6 +46,8 @@ export type DemoData = {
     ops: DemoCredential;
     /** For an aggregator in upstream mode calling this service's v4 endpoints. */
     aggregator: DemoCredential;
+    /** The Sunrise department's integrator: registers its webhook endpoints. */
+    sunriseIntegrator: DemoCredential;
   };
 };
 
@@ -149,10 +151,11 @@ export const seedDemo = async (
     await credentials.grant(username, scope, departmentUuid);
     return { username, password, scope, departmentUuid };
   };
-  const [sunriseSender, harborSender, ops] = await Promise.all([
+  const [sunriseSender, harborSender, ops, sunriseIntegrator] = await Promise.all([
     make("sunrise-sender", Scopes.sendPaymentRequest, ids.departments.sunrise),
     make("harbor-sender", Scopes.sendPaymentRequest, ids.departments.harbor),
     make("ops", Scopes.auditRead, "*"),
+    make("sunrise-integrator", Scopes.webhooksManage, ids.departments.sunrise),
   ]);
   const aggregator = await make("aggregator", Scopes.departmentRead, "*");
   for (const scope of [
@@ -164,5 +167,5 @@ export const seedDemo = async (
   ]) {
     await credentials.grant("aggregator", scope, "*");
   }
-  return { ids, credentials: { sunriseSender, harborSender, ops, aggregator } };
+  return { ids, credentials: { sunriseSender, harborSender, ops, aggregator, sunriseIntegrator } };
 };

@@ -2,6 +2,9 @@ import type { DeliveryResult, WarningItem } from "@payreq/contracts";
 
 export type Channel = "text" | "email";
 
+/** What a message is: the payment request, a reminder of it, or the receipt of its payment. */
+export type OutboxPurpose = "request" | "reminder" | "receipt";
+
 /** A message handed to a provider (or refused before), as the outbox records it. */
 export type DeliveryRecord = {
   channel: Channel;
@@ -9,7 +12,8 @@ export type DeliveryRecord = {
   recipient: string;
   subject?: string | undefined;
   body: string;
-  status: "DELIVERED" | "FAILED";
+  /** UNCERTAIN: an earlier attempt may have handed it to the provider; it was not sent again. */
+  status: "DELIVERED" | "FAILED" | "UNCERTAIN";
   provider: string;
   providerRef?: string | undefined;
   error?: string | undefined;

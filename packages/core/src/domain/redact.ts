@@ -25,9 +25,22 @@ export const redactText = (text: string): string => {
   return HAS_PHONE.test(out) ? out.replace(PHONE, (m) => maskPhone(m)) : out;
 };
 
-/** A copy of a JSON value with free text redacted (descriptions and attributes may hold contact details). */
+/** Fields that hold a secret (a webhook endpoint's signing secret, answered once at creation): never stored. */
+const SECRET_KEY = /^(secret|previousSecret|webhookSecret)$/;
+
+/** A webhook signing secret anywhere in text: whsec_ and base64. */
+const SIGNING_SECRET = /whsec_[A-Za-z0-9+/=]{8,}/g;
+
+/**
+ * A copy of a JSON value with free text redacted (descriptions and attributes may hold contact details) and
+ * secrets cut to their prefix.
+ */
 export const redactPersonalData = (value: unknown, key = ""): unknown => {
-  if (typeof value === "string") return STRUCTURED_KEY.test(key) ? value : redactText(value);
+  if (typeof value === "string") {
+    if (SECRET_KEY.test(key)) return value.startsWith("whsec_") ? "whsec_…" : "…";
+    if (STRUCTURED_KEY.test(key)) return value;
+    return redactText(value.includes("whsec_") ? value.replace(SIGNING_SECRET, "whsec_…") : value);
+  }
   if (Array.isArray(value)) return value.map((item) => redactPersonalData(item, key));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(

@@ -24,7 +24,16 @@ export type InvoiceDocument = {
 };
 
 /** A payment request's invoice, with what its link needs: the link's expiry and whether it offers the invoice. */
-export type PaymentRequestInvoice = InvoiceDocument & { expiresAt: number; attachInvoice: boolean };
+export type PaymentRequestInvoice = InvoiceDocument & {
+  paymentRequestUuid: string;
+  orderUuid: string;
+  departmentUuid: string;
+  dealerUuid: string;
+  expiresAt: number;
+  attachInvoice: boolean;
+  /** When the customer first opened the link, if they have. */
+  viewedAt: number | null;
+};
 
 type Flag = "esignRequired" | "attachInvoice";
 type Row = Omit<PaymentRequestInvoice, "invoiceAttributes" | Flag> &
@@ -42,6 +51,8 @@ export const loadPaymentRequestInvoice = async (
             i.refunded_amount_cents as "refundedAmountCents", i.reminder_date as "reminderDate",
             i.reminder_mileage as "reminderMileage", p.esign_required as "esignRequired",
             p.attach_invoice as "attachInvoice", p.expires_at as "expiresAt", p.token_hash as "tokenHash",
+            p.uuid as "paymentRequestUuid", p.viewed_at as "viewedAt", o.uuid as "orderUuid",
+            dep.uuid as "departmentUuid", dep.dealer_uuid as "dealerUuid",
             l.name as "dealerName", dep.name as "departmentName", o.order_type as "orderType",
             o.order_number as "orderNumber", c.first_name || ' ' || c.last_name as "customerName"
      from payment_requests p

@@ -3,9 +3,10 @@ import { PayreqError } from "../domain/errors.ts";
 import type { InvoiceStatus } from "../domain/invoice.ts";
 import { formatMoney, fromCents, toCents } from "../domain/money.ts";
 import { endPendingReminders } from "../platform/embedded/reminder-schedule.ts";
-import type { Clock } from "../ports/clock.ts";
+import type { Clock, IdGenerator } from "../ports/clock.ts";
 import { dialectOf } from "../ports/dialect.ts";
 import type { Sql, Store } from "../ports/store.ts";
+import { type RaisedEvent, raiseEvents } from "../webhooks/events.ts";
 
 /** An invoice with what the platform recorded of its payment. */
 export type InvoiceState = {
@@ -29,6 +30,35 @@ export const invoiceBody = (invoice: InvoiceState) => ({
   ...(invoice.refundedAmountCents !== null ? { refundedAmount: fromCents(invoice.refundedAmountCents) } : {}),
   paymentDealerOrder: { dealerOrderUuid: invoice.orderUuid, departmentUuid: invoice.departmentUuid },
 });
+
+/** invoice.paid, invoice.refunded or invoice.voided: the invoice's amounts as they now stand. */
+const invoiceEvent = async (
+  tx: Sql,
+  type: "invoice.paid" | "invoice.refunded" | "invoice.voided",
+  invoice: InvoiceState,
+  extra: Record<string, unknown>,
+): Promise<RaisedEvent> => {
+  const department = await tx.get<{ dealerUuid: string }>(
+    `select dealer_uuid as "dealerUuid" from departments where uuid = ?`,
+    [invoice.departmentUuid],
+  );
+  return {
+    type,
+    dealerUuid: department?.dealerUuid ?? "",
+    departmentUuid: invoice.departmentUuid,
+    data: {
+      invoiceUuid: invoice.uuid,
+      orderUuid: invoice.orderUuid,
+      status: invoice.status,
+      amount: fromCents(invoice.amountCents),
+      ...(invoice.paidAmountCents !== null ? { paidAmount: fromCents(invoice.paidAmountCents) } : {}),
+      ...(invoice.refundedAmountCents !== null
+        ? { refundedAmount: fromCents(invoice.refundedAmountCents) }
+        : {}),
+      ...extra,
+    },
+  };
+};
 
 /** A payment (paidDate, and the amount paid if not the whole invoice), a refund (the total refunded), or both. */
 export type PaymentChange = { paidDate?: string; amountCents?: number; refundedAmountCents?: number };
@@ -122,7 +152,7 @@ const checkRefund = (paidAmountCents: number | null, current: number | null, ref
  */
 export const recordInvoicePayment = (
   store: Store,
-  clock: Clock,
+  { clock, ids }: { clock: Clock; ids: IdGenerator },
   input: { departmentUuid: string; invoiceUuid: string; change: PaymentChange },
 ): Promise<InvoiceState> =>
   store.transaction(async (tx) => {
@@ -144,13 +174,21 @@ export const recordInvoicePayment = (
       [next.status, next.paidDate, next.paidAmountCents, next.refundedAmountCents, now, invoice.uuid],
     );
     if (payment) await endPendingReminders(tx, invoice.uuid, "SKIPPED", "the invoice was paid", now);
+    const events: RaisedEvent[] = [];
+    if (payment) events.push(await invoiceEvent(tx, "invoice.paid", next, { paidDate: next.paidDate }));
+    if (refund !== undefined && refund !== invoice.refundedAmountCents) {
+      events.push(
+        await invoiceEvent(tx, "invoice.refunded", next, { refundedAt: new Date(now).toISOString() }),
+      );
+    }
+    await raiseEvents(tx, events, { clock, ids });
     return next;
   });
 
 /** Cancels an open invoice: its links show it cancelled and its reminders end. A paid invoice is refunded instead. */
 export const voidInvoice = (
   store: Store,
-  clock: Clock,
+  { clock, ids }: { clock: Clock; ids: IdGenerator },
   input: { departmentUuid: string; invoiceUuid: string },
 ): Promise<InvoiceState> =>
   store.transaction(async (tx) => {
@@ -164,5 +202,8 @@ export const voidInvoice = (
     }
     await tx.run("update invoices set status = 'VOID', updated_at = ? where uuid = ?", [now, invoice.uuid]);
     await endPendingReminders(tx, invoice.uuid, "SKIPPED", "the invoice was cancelled", now);
-    return { ...invoice, status: "VOID" };
+    const voided: InvoiceState = { ...invoice, status: "VOID" };
+    const event = await invoiceEvent(tx, "invoice.voided", voided, { voidedAt: new Date(now).toISOString() });
+    await raiseEvents(tx, [event], { clock, ids });
+    return voided;
   });

@@ -105,18 +105,28 @@ export const deliver = async (
 ): Promise<DeliveryOutcome> => {
   const { customer, context, timeoutMs, templates, invoicePdf } = input;
   const purpose = input.purpose ?? "request";
-  const notRepeated = (channel: string): ChannelOutcome => ({
+  /** At most once: the message is recorded as uncertain (message.uncertain), not sent again. */
+  const notRepeated = (
+    channel: string,
+    base: Omit<DeliveryRecord, "status" | "provider" | "providerRef" | "error">,
+    provider: string,
+  ): ChannelOutcome => ({
     result: "FAILURE",
     warning: warningItem("DELIVERY_NOT_REPEATED", {
       message: `${channel} not sent again: an earlier attempt with this Idempotency-Key may already have sent it`,
     }),
+    record: {
+      ...base,
+      status: "UNCERTAIN",
+      provider,
+      error: "an earlier attempt may already have handed it to the provider; not sent again",
+    },
   });
 
   const text = async (): Promise<ChannelOutcome | undefined> => {
     if (!input.sendAsText) return undefined;
     if (!customer.phone) return skipped("TEXT_NO_PHONE");
     if (!customer.textOptIn) return skipped("TEXT_NOT_OPTED_IN");
-    if (input.mayHaveSent) return notRepeated("Text");
     const body = renderText(templates, context, purpose);
     const { length, segments } = smsSize(body);
     const base = {
@@ -128,6 +138,8 @@ export const deliver = async (
       length,
       segments,
     };
+    const provider = notifier.providers?.text ?? "unknown";
+    if (input.mayHaveSent) return notRepeated("Text", base, provider);
     const phone = toE164(customer.phone);
     if (!phone) {
       return {
@@ -140,7 +152,7 @@ export const deliver = async (
         },
       };
     }
-    return send("text", notifier.providers?.text ?? "unknown", base, timeoutMs, (signal) =>
+    return send("text", provider, base, timeoutMs, (signal) =>
       notifier.sendText({ to: phone, body }, signal),
     );
   };
@@ -148,7 +160,6 @@ export const deliver = async (
   const email = async (): Promise<ChannelOutcome | undefined> => {
     if (!input.sendAsEmail) return undefined;
     if (!customer.email) return skipped("EMAIL_NO_ADDRESS");
-    if (input.mayHaveSent) return notRepeated("Email");
     const address = customer.email;
     const message = renderEmail(templates, context, purpose);
     const base = {
@@ -159,6 +170,8 @@ export const deliver = async (
       body: maskPaymentTokens(message.text),
       attachment: invoicePdf?.fileName,
     };
+    const provider = notifier.providers?.email ?? "unknown";
+    if (input.mayHaveSent) return notRepeated("Email", base, provider);
     const attachments: Attachments | undefined = invoicePdf
       ? async () => [
           {
@@ -168,7 +181,7 @@ export const deliver = async (
           },
         ]
       : undefined;
-    return send("email", notifier.providers?.email ?? "unknown", base, timeoutMs, (signal) =>
+    return send("email", provider, base, timeoutMs, (signal) =>
       notifier.sendEmail({ to: address, ...message, fromName: context.dealerName, attachments }, signal),
     );
   };

@@ -1,12 +1,12 @@
-import type { DeliveryRecord } from "../domain/delivery.ts";
+import type { DeliveryRecord, OutboxPurpose } from "../domain/delivery.ts";
 import type { Sql, SqlParam } from "../ports/store.ts";
 
 /** The outbox: every text and email a call or a reminder handed to its notifier (or could not), one row each. */
 export type OutboxRow = DeliveryRecord & {
   uuid: string;
   paymentRequestUuid: string;
-  /** A reminder of the payment request, or (by default) the request itself. */
-  purpose?: "request" | "reminder";
+  /** The request itself (by default), a reminder of it, or its payment's receipt. */
+  purpose?: OutboxPurpose;
 };
 
 const OUTBOX_COLUMNS = `uuid, payment_request_uuid, customer_uuid, channel, recipient, subject, body, status, provider,

@@ -1,7 +1,7 @@
 import type { DeliveryResult } from "@payreq/contracts";
 import type { DeliveryRecord } from "../domain/delivery.ts";
 import type { ProgramContext, Sql } from "../ports/store.ts";
-import { insertOutboxRows } from "./outbox-rows.ts";
+import { insertOutboxRows, type OutboxRow } from "./outbox-rows.ts";
 
 export type DeliveryRows = {
   paymentRequestUuid: string;
@@ -10,21 +10,22 @@ export type DeliveryRows = {
   messages: DeliveryRecord[];
 };
 
-/** The per-channel results on the payment request and an outbox row per message handed to the notifier. */
+/**
+ * The per-channel results on the payment request and an outbox row per message handed to the notifier (or
+ * refused, or not sent again); answers the rows as written.
+ */
 export const recordDelivery = async (
   tx: Sql,
   { paymentRequestUuid, textResult, emailResult, messages }: DeliveryRows,
   { clock, ids }: Pick<ProgramContext, "clock" | "ids">,
-): Promise<void> => {
+): Promise<OutboxRow[]> => {
   const now = clock.now();
   await tx.run("update payment_requests set text_result = ?, email_result = ? where uuid = ?", [
     textResult ?? null,
     emailResult ?? null,
     paymentRequestUuid,
   ]);
-  await insertOutboxRows(
-    tx,
-    messages.map((message) => ({ ...message, uuid: ids.next(), paymentRequestUuid })),
-    now,
-  );
+  const rows = messages.map((message) => ({ ...message, uuid: ids.next(), paymentRequestUuid }));
+  await insertOutboxRows(tx, rows, now);
+  return rows;
 };

@@ -8,6 +8,8 @@ import type { Channel } from "../domain/delivery.ts";
  */
 export type UpstreamResult = "ok" | "refused" | "rejected" | "failed" | "timeout" | "circuit_open";
 
+export type WebhookAttemptResult = "delivered" | "retry" | "failed" | "gone";
+
 /** The audit outcome a row records (see outcomeOf). */
 export type AuditOutcome = "SUCCESS" | "REJECTED" | "FAILED";
 
@@ -23,6 +25,15 @@ export type Metrics = {
   upstreamAttempt(step: string, result: UpstreamResult, seconds: number): void;
   /** A failed attempt that is about to be tried again. */
   upstreamRetry(step: string): void;
+  /** A message a resumed call did not send again because an earlier attempt may have (message.uncertain). */
+  messageUncertain(channel: Channel): void;
+  /**
+   * One attempt at a webhook delivery and how it ended: delivered, retry (failed, tried again later), failed (no
+   * more tries), gone (410: the endpoint is disabled).
+   */
+  webhookAttempt(result: WebhookAttemptResult, seconds: number): void;
+  /** An endpoint disabled by the dispatcher (410, or failing for 5 days). */
+  webhookEndpointDisabled(): void;
   /** Counts the audit row `writing` commits (or fails to); returns `writing` unchanged. */
   auditRow<T>(outcome: AuditOutcome, writing: Promise<T>): Promise<T>;
 };
@@ -31,5 +42,8 @@ export const noMetrics: Metrics = {
   delivery() {},
   upstreamAttempt() {},
   upstreamRetry() {},
+  messageUncertain() {},
+  webhookAttempt() {},
+  webhookEndpointDisabled() {},
   auditRow: (_outcome, writing) => writing,
 };

@@ -164,12 +164,12 @@ describe.each(TEST_STORES)("reminders on %s", (kind) => {
     const voided = await t.send({ reminderDate: t.inHours(5) });
     const late = await t.send({ reminderDate: t.inHours(5) });
     const department = DEMO_IDS.departments.sunrise;
-    await recordInvoicePayment(t.store, t.clock, {
+    await recordInvoicePayment(t.store, t, {
       departmentUuid: department,
       invoiceUuid: paid.invoiceUuid,
       change: { paidDate: new Date(t.clock.now()).toISOString() },
     });
-    await voidInvoice(t.store, t.clock, { departmentUuid: department, invoiceUuid: voided.invoiceUuid });
+    await voidInvoice(t.store, t, { departmentUuid: department, invoiceUuid: voided.invoiceUuid });
     expect((await remindersOf(t.store, paid.invoiceUuid))[0]).toMatchObject({
       status: "SKIPPED",
       reason: "the invoice was paid",

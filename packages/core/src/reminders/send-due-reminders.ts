@@ -11,6 +11,8 @@ import type { Clock, IdGenerator } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { Notifier } from "../ports/notifier.ts";
 import type { Sql, Store } from "../ports/store.ts";
+import { type EventScope, messageEvent } from "../webhooks/event-data.ts";
+import { raiseEvents } from "../webhooks/events.ts";
 import { loadReminder, type ReminderToSend } from "./reminder-rows.ts";
 
 export type ReminderDeps = {
@@ -176,17 +178,40 @@ const sendOne = async (
       const messages = [delivery.text?.record, delivery.email?.record].filter(
         (record): record is DeliveryRecord => record !== undefined,
       );
-      await insertOutboxRows(
+      const rows = messages.map((message) => ({
+        ...message,
+        uuid: deps.ids.next(),
+        paymentRequestUuid: reminder.paymentRequestUuid,
+        purpose: "reminder" as const,
+      }));
+      await insertOutboxRows(tx, rows, clock.now());
+      const requestId = deps.ids.next();
+      const scope = reminderScope(reminder, requestId);
+      await raiseEvents(
         tx,
-        messages.map((message) => ({
-          ...message,
-          uuid: deps.ids.next(),
-          paymentRequestUuid: reminder.paymentRequestUuid,
-          purpose: "reminder" as const,
-        })),
-        clock.now(),
+        [
+          {
+            type: "reminder.sent",
+            dealerUuid: scope.dealerUuid,
+            departmentUuid: scope.departmentUuid,
+            requestId,
+            paymentRequestUuid: scope.paymentRequestUuid,
+            data: {
+              reminderUuid: reminder.uuid,
+              paymentRequestUuid: scope.paymentRequestUuid,
+              invoiceUuid: scope.invoiceUuid,
+              orderUuid: scope.orderUuid,
+              reminderDate: reminder.reminderDate,
+              ...(delivery.text ? { textSent: delivery.text.result } : {}),
+              ...(delivery.email ? { emailSent: delivery.email.result } : {}),
+            },
+          },
+          ...rows.map((row) => messageEvent(scope, row)),
+        ],
+        deps,
       );
       await audit(deps, tx, reminder, {
+        requestId,
         transport,
         startedAt,
         trail,
@@ -199,12 +224,23 @@ const sendOne = async (
   return "sent";
 };
 
+/** What the events of a reminder name: its payment request, invoice and order. */
+const reminderScope = (reminder: ReminderToSend, requestId: string): EventScope => ({
+  dealerUuid: reminder.dealerUuid,
+  departmentUuid: reminder.departmentUuid,
+  requestId,
+  paymentRequestUuid: reminder.paymentRequestUuid,
+  invoiceUuid: reminder.invoiceUuid,
+  orderUuid: reminder.orderUuid,
+});
+
 /** One audit row per reminder sent (or that may have been): operation `reminders.send`. */
 const audit = (
   deps: ReminderDeps,
   tx: Sql,
   reminder: ReminderToSend,
   row: {
+    requestId?: string;
     transport: Transport;
     startedAt: number;
     trail: AuditTrail;
@@ -214,7 +250,7 @@ const audit = (
 ) => {
   const entry: AuditEntry = {
     meta: {
-      requestId: deps.ids.next(),
+      requestId: row.requestId ?? deps.ids.next(),
       transport: row.transport,
       operation: "reminders.send",
       receivedAt: row.startedAt,

@@ -57,7 +57,7 @@ export const callInOneCommitProgram = defineProgram<CallInOneCommitArgs, CallInO
               prepared,
               { ...args.plan.delivery, mayHaveSent: false },
             ),
-          record: async (answer, delivery) => {
+          record: async (answer, delivery, events) => {
             handedOver = (delivery?.messages ?? [])
               .filter((m) => m.status === "DELIVERED")
               .map((m) => m.channel);
@@ -72,6 +72,7 @@ export const callInOneCommitProgram = defineProgram<CallInOneCommitArgs, CallInO
                   response: answer as AuditEntry["response"],
                 },
                 delivery,
+                events,
                 finish:
                   args.claimId === undefined
                     ? undefined

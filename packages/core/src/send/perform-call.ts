@@ -4,6 +4,8 @@ import type { DeliveryOutcome, DeliveryRecord, DeliveryRequest } from "../domain
 import type { Prepared } from "../domain/payment-request.ts";
 import type { DeliveryRows } from "../notify/record-delivery.ts";
 import type { PrepareResult, PrepareTarget } from "../ports/platform.ts";
+import { paymentRequestCreated, scopeOf } from "../webhooks/event-data.ts";
+import type { RecordCallArgs } from "./record-call.ts";
 import { ANSWERS, type AnswerName, touchedBy } from "./response.ts";
 
 /** What a call does once its key is claimed: plain data, so that a program on the store's thread can do it too. */
@@ -21,8 +23,12 @@ export type CallPhases = {
   prepare(): Promise<PrepareResult>;
   /** Step 4, by the service: marks a keyed call `delivering` first where a message may leave the process. */
   deliver(prepared: Prepared): Promise<{ delivery: DeliveryOutcome; messages: DeliveryRecord[] }>;
-  /** The audit row, the delivery's record and a keyed call's finished answer, in one commit. */
-  record(answer: unknown, delivery: DeliveryRows | undefined): Promise<void>;
+  /** The audit row, the delivery's record, the call's events and a keyed call's finished answer, in one commit. */
+  record(
+    answer: unknown,
+    delivery: DeliveryRows | undefined,
+    events: RecordCallArgs["events"],
+  ): Promise<void>;
 };
 
 /**
@@ -40,13 +46,19 @@ export const performCall = async (
   const local = delivered ? undefined : await phases.deliver(prepared);
   const delivery = delivered ?? local?.delivery ?? {};
   const answer = ANSWERS[plan.answer].of(prepared, delivery, plan.requestId);
+  const results = { textSent: delivery.text?.result, emailSent: delivery.email?.result };
+  // A platform that delivered also raises its own events, where its rows are.
   await phases.record(
     answer,
     local && {
       paymentRequestUuid: prepared.paymentRequest.uuid,
-      textResult: delivery.text?.result,
-      emailResult: delivery.email?.result,
+      textResult: results.textSent,
+      emailResult: results.emailSent,
       messages: local.messages,
+    },
+    local && {
+      created: paymentRequestCreated(prepared, results, plan.requestId),
+      scope: scopeOf(prepared, plan.requestId),
     },
   );
   return answer;

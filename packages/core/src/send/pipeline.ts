@@ -115,18 +115,25 @@ const twoCommits = (
     ),
   deliver: async (prepared) => {
     const { delivery } = plan;
-    // The last attempt got as far as handing messages over: nothing is sent again.
-    const mayHaveSent = held?.kind === "resume" && held.recoveryPoint === "delivering";
+    // Nothing leaves the process with a notifier that only records, so a resumed call has nothing to be unsure of:
+    // it delivers. With a provider, an attempt that got as far as handing messages over is not repeated.
+    const recordsOnly = deps.notifier.recordsOnly === true;
+    const mayHaveSent = !recordsOnly && held?.kind === "resume" && held.recoveryPoint === "delivering";
     // Committed before any message can leave: from here on a retry never sends again.
-    if (held && !mayHaveSent && (delivery.sendAsText || delivery.sendAsEmail)) {
+    if (held && !recordsOnly && !mayHaveSent && (delivery.sendAsText || delivery.sendAsEmail)) {
       await deps.idempotency.markDelivering(held.id);
     }
-    return deliverPrepared(deps, trail, prepared, { ...delivery, mayHaveSent });
+    const delivered = await deliverPrepared(deps, trail, prepared, { ...delivery, mayHaveSent });
+    for (const message of delivered.messages) {
+      if (message.status === "UNCERTAIN") deps.metrics.messageUncertain(message.channel);
+    }
+    return delivered;
   },
-  record: (answer, delivery) =>
+  record: (answer, delivery, events) =>
     recordCall(deps, {
       entry: answered(answer),
       delivery,
+      events,
       finish: held
         ? { id: held.id, response: { status: 200, body: answer as StoredResponse["body"] } }
         : undefined,

@@ -4,6 +4,8 @@ import type { StoredResponse } from "../domain/recovery.ts";
 import { finishKey } from "../idempotency/idempotency-keys.ts";
 import { type DeliveryRows, recordDelivery } from "../notify/record-delivery.ts";
 import { defineProgram } from "../ports/store.ts";
+import { type EventScope, messageEvent } from "../webhooks/event-data.ts";
+import { type RaisedEvent, raiseEvents } from "../webhooks/events.ts";
 import type { CallDeps } from "./call-deps.ts";
 
 export type RecordCallArgs = {
@@ -12,13 +14,22 @@ export type RecordCallArgs = {
   delivery?: DeliveryRows | undefined;
   /** The call's idempotency key, finished with its stored answer. */
   finish?: { id: number; response: StoredResponse } | undefined;
+  /** The call's events: payment_request.created, then one message event per outbox row, with what they name. */
+  events?: { created: RaisedEvent; scope: EventScope } | undefined;
 };
 
-/** The call's audit row, with its last domain writes, in one commit (shared with other calls' on each store). */
+/** The call's audit row, with its last domain writes and its events, in one commit (shared with other calls'). */
 export const recordCallProgram = defineProgram<RecordCallArgs, void>(
   "record-call",
-  async (tx, { entry, delivery, finish }, context) => {
-    if (delivery) await recordDelivery(tx, delivery, context);
+  async (tx, { entry, delivery, finish, events }, context) => {
+    const messages = delivery ? await recordDelivery(tx, delivery, context) : [];
+    if (events) {
+      await raiseEvents(
+        tx,
+        [events.created, ...messages.map((message) => messageEvent(events.scope, message))],
+        context,
+      );
+    }
     if (finish) await finishKey(tx, finish.id, finish.response, context.clock);
     await insertAuditRow(tx, entry, context);
   },

@@ -132,9 +132,14 @@ export const paymentRequests = pgTable(
     textResult: text("text_result"),
     emailResult: text("email_result"),
     requestId: text("request_id").notNull(),
+    viewedAt: ms("viewed_at"),
+    expiredAt: ms("expired_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("payment_requests_invoice").on(t.invoiceUuid)],
+  (t) => [
+    index("payment_requests_invoice").on(t.invoiceUuid),
+    index("payment_requests_expiring").on(t.expiresAt).where(sql`expired_at is null`),
+  ],
 );
 
 export const outbox = pgTable(
@@ -324,3 +329,90 @@ export const authFailures = pgTable("auth_failures", {
   count: integer("count").notNull(),
   windowStart: ms("window_start").notNull(),
 });
+
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    dealerUuid: text("dealer_uuid")
+      .notNull()
+      .references(() => dealers.uuid),
+    departmentUuid: text("department_uuid").references(() => departments.uuid),
+    url: text("url").notNull(),
+    events: text("events"),
+    description: text("description"),
+    enabled: flag("enabled"),
+    disabledReason: text("disabled_reason"),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: ms("previous_secret_expires_at"),
+    failingSince: ms("failing_since"),
+    createdAt: createdAt(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_dealer").on(t.dealerUuid)],
+);
+
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    dealerUuid: text("dealer_uuid").notNull(),
+    departmentUuid: text("department_uuid").notNull(),
+    requestId: text("request_id"),
+    paymentRequestUuid: text("payment_request_uuid"),
+    body: text("body").notNull(),
+    fannedOut: flag("fanned_out"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("webhook_events_unfanned").on(t.createdAt).where(sql`fanned_out = 0`),
+    index("webhook_events_request").on(t.requestId).where(sql`request_id is not null`),
+    index("webhook_events_created").on(t.dealerUuid, t.createdAt),
+  ],
+);
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => webhookEvents.id),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ms("next_attempt_at"),
+    ownerId: bigint("owner_id", { mode: "number" }),
+    claimedUntil: ms("claimed_until"),
+    /** Replayed by an operator: one attempt now, then delivered or failed (no retry schedule). */
+    replaying: flag("replaying"),
+    createdAt: createdAt(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_endpoint").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_due").on(t.nextAttemptAt).where(sql`status in ('pending', 'delivering')`),
+    index("webhook_deliveries_endpoint").on(t.endpointId, t.createdAt),
+  ],
+);
+
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    id: serial("id").primaryKey(),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    at: ms("at").notNull(),
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms").notNull(),
+    response: text("response"),
+    error: text("error"),
+  },
+  (t) => [index("webhook_attempts_delivery").on(t.deliveryId)],
+);

@@ -120,9 +120,16 @@ export const paymentRequests = sqliteTable(
     textResult: text("text_result", { enum: ["SUCCESS", "FAILURE"] }),
     emailResult: text("email_result", { enum: ["SUCCESS", "FAILURE"] }),
     requestId: text("request_id").notNull(),
+    /** When the customer first opened the link (payment_request.viewed). */
+    viewedAt: integer("viewed_at"),
+    /** When the link's expiry was noticed and its event raised (payment_request.expired). */
+    expiredAt: integer("expired_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("payment_requests_invoice").on(t.invoiceUuid)],
+  (t) => [
+    index("payment_requests_invoice").on(t.invoiceUuid),
+    index("payment_requests_expiring").on(t.expiresAt).where(sql`expired_at is null`),
+  ],
 );
 
 export const outbox = sqliteTable(
@@ -336,3 +343,104 @@ export const authFailures = sqliteTable("auth_failures", {
   count: integer("count").notNull(),
   windowStart: integer("window_start").notNull(),
 });
+
+/**
+ * Where a dealer's systems hear what happened: per department, or for every department of the dealer
+ * (`department_uuid` null). The signing secret is kept to sign each attempt; after a rotation the previous one
+ * signs too until it expires.
+ */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    dealerUuid: text("dealer_uuid")
+      .notNull()
+      .references(() => dealers.uuid),
+    departmentUuid: text("department_uuid").references(() => departments.uuid),
+    url: text("url").notNull(),
+    /** JSON list of event types; null for all. */
+    events: text("events"),
+    description: text("description"),
+    enabled: bool("enabled"),
+    disabledReason: text("disabled_reason"),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
+    /** The first failed attempt since the last success: an endpoint failing for 5 days is disabled. */
+    failingSince: integer("failing_since"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_dealer").on(t.dealerUuid)],
+);
+
+/**
+ * Every event, written in the same transaction as the change that caused it; `body` is the JSON sent, the same
+ * bytes on every attempt. The dispatcher fans each out to the endpoints that want it (`fanned_out`).
+ */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    dealerUuid: text("dealer_uuid").notNull(),
+    departmentUuid: text("department_uuid").notNull(),
+    /** The call that caused it, when a call did (the console lists a call's events). */
+    requestId: text("request_id"),
+    paymentRequestUuid: text("payment_request_uuid"),
+    body: text("body").notNull(),
+    fannedOut: bool("fanned_out"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("webhook_events_unfanned").on(t.createdAt).where(sql`fanned_out = 0`),
+    index("webhook_events_request").on(t.requestId).where(sql`request_id is not null`),
+    index("webhook_events_created").on(t.dealerUuid, t.createdAt),
+  ],
+);
+
+/** One event to one endpoint: pending, delivering (claimed by a process), delivered or failed. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => webhookEvents.id),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "delivering", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    ownerId: integer("owner_id"),
+    claimedUntil: integer("claimed_until"),
+    /** Replayed by an operator: one attempt now, then delivered or failed (no retry schedule). */
+    replaying: bool("replaying"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_endpoint").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_due").on(t.nextAttemptAt).where(sql`status in ('pending', 'delivering')`),
+    index("webhook_deliveries_endpoint").on(t.endpointId, t.createdAt),
+  ],
+);
+
+/** Each attempt of a delivery: what the receiver answered, how fast. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    at: integer("at").notNull(),
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms").notNull(),
+    response: text("response"),
+    error: text("error"),
+  },
+  (t) => [index("webhook_attempts_delivery").on(t.deliveryId)],
+);
