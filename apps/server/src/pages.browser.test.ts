@@ -25,7 +25,8 @@ describe("pages in chromium", { timeout: 60_000 }, () => {
     await page.goto(`${server.url}/docs`);
     await page.locator(".opblock-summary-path", { hasText: "payment-requests" }).first().waitFor();
     expect(await page.locator(".opblock").count()).toBeGreaterThan(5);
-    await screenshot(page, "docs");
+    // Swagger UI's own page: its markup is not ours to fix.
+    await screenshot(page, "docs", { axe: false });
     expect(problems).toEqual([]);
   });
 

@@ -56,6 +56,13 @@ export {
   type SessionUser,
   sessionUser,
 } from "./ops/console-reads.ts";
+export {
+  eventsOfCall,
+  listConsoleDeliveries,
+  listConsoleEndpoints,
+  replayFromConsole,
+} from "./ops/console-webhooks.ts";
+export { resendUncertainMessage } from "./ops/resend-message.ts";
 export { expireLinks } from "./platform/embedded/link-expiry.ts";
 export type { BreakerState } from "./platform/upstream/circuit-breaker.ts";
 export { createUpstreamPlatform } from "./platform/upstream/upstream-platform.ts";

@@ -1,7 +1,8 @@
 import type { ScryptParams } from "./auth/password-hash.ts";
 import type { Principal } from "./auth/principal.ts";
-import { type CoreOptions, createCore } from "./create-core.ts";
+import { type Core, type CoreOptions, createCore } from "./create-core.ts";
 import { type DemoCredential, seedDemo } from "./demo/seed-demo.ts";
+import { fingerprintOf } from "./idempotency/idempotency-keys.ts";
 import type { Store } from "./ports/store.ts";
 import { openSqliteStore } from "./store/sqlite/open-sqlite.ts";
 
@@ -37,3 +38,26 @@ export const testMeta = (
   receivedAt: Date.now(),
   idempotencyKey: overrides.idempotencyKey,
 });
+
+/**
+ * Leaves `key` as an attempt that stopped while handing its messages over would: claimed, marked `delivering`,
+ * its process gone. The next call with the key resumes from there.
+ */
+export const interruptWhileDelivering = async (
+  core: Pick<Core, "deps">,
+  principal: Principal,
+  departmentUuid: string,
+  body: unknown,
+  key: string,
+) => {
+  const claim = await core.deps.idempotency.claim({
+    userId: principal.userId,
+    key,
+    fingerprint: fingerprintOf(departmentUuid, body),
+    departmentUuid,
+    requestId: `req-interrupted-${key}`,
+  });
+  if (claim.kind !== "fresh") throw new Error(`key ${key} was already used`);
+  await core.deps.idempotency.markDelivering(claim.id);
+  await core.deps.idempotency.release(claim.id);
+};

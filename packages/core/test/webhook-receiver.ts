@@ -25,11 +25,11 @@ const readBody = (req: IncomingMessage) =>
  * `standardwebhooks` package (the receivers' library, not this service's code) and answers as told (by default
  * 200; `answerNext` queues other answers, slow ones included).
  */
-export const startWebhookReceiver = async (options: { secret?: string } = {}) => {
+export const startWebhookReceiver = async (options: { secret?: string; delayMs?: number } = {}) => {
   const received: Received[] = [];
   const answers: Answer[] = [];
   let secret = options.secret;
-  const waiters: { count: number; resolve: () => void }[] = [];
+  const waiters: { done: () => boolean; resolve: () => void }[] = [];
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     const headers = Object.fromEntries(
@@ -44,16 +44,21 @@ export const startWebhookReceiver = async (options: { secret?: string } = {}) =>
       }
     }
     received.push({ headers, body, verified, at: Date.now() });
-    for (const waiter of waiters.filter((w) => received.length >= w.count)) {
+    for (const waiter of waiters.filter((w) => w.done())) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
     }
-    const answer = answers.shift() ?? { status: 200 };
+    const answer = answers.shift() ?? { status: 200, delayMs: options.delayMs };
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     if (res.destroyed) return;
     res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
     res.end(answer.body ?? "ok");
   });
+  const until = (done: () => boolean) =>
+    new Promise<void>((resolve) => {
+      if (done()) resolve();
+      else waiters.push({ done, resolve });
+    });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -68,11 +73,10 @@ export const startWebhookReceiver = async (options: { secret?: string } = {}) =>
       answers.push(...next);
     },
     /** Resolves once `count` deliveries have arrived. */
-    waitFor: (count: number) =>
-      new Promise<void>((resolve) => {
-        if (received.length >= count) resolve();
-        else waiters.push({ count, resolve });
-      }),
+    waitFor: (count: number) => until(() => received.length >= count),
+    /** Resolves once deliveries with `count` different webhook-ids have arrived (repeats not counted). */
+    waitForDistinct: (count: number) =>
+      until(() => new Set(received.map((r) => r.headers["webhook-id"])).size >= count),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

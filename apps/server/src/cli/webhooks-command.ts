@@ -110,11 +110,11 @@ export const runWebhooks = async (config: Config, args: string[], flags: Webhook
       requestBody?: unknown,
     ) => {
       if (audit) await auditCli(core, operation, acting, result, requestBody);
-      if (result.status !== 200 && result.status !== 201) {
+      if (!result.ok) {
         const [first] = result.body.errors;
         throw new CliRefusal(`${first?.errorTitle}: ${first?.errorDescription}`);
       }
-      return result.body as T;
+      return result.body;
     };
     const print = (value: unknown, human: () => void) =>
       flags.json ? console.log(JSON.stringify(value, null, 2)) : human();

@@ -84,13 +84,14 @@ export const registerCallsRoutes = (
       );
     }
     const record = result.body as AuditRecord;
-    const [departments, customerName, messages, sameKey] = await Promise.all([
+    const [departments, customerName, messages, sameKey, events] = await Promise.all([
       data.departments(principal),
       record.customerUuid ? data.customerName(record.customerUuid) : undefined,
       record.paymentRequestUuid ? data.messagesOf(record.paymentRequestUuid) : [],
       record.idempotencyKey && record.username
         ? data.callsWithKey(principal, record.username, record.idempotencyKey)
         : undefined,
+      data.eventsOf(principal, record.requestId),
     ]);
     return c.html(
       callPage({
@@ -100,6 +101,7 @@ export const registerCallsRoutes = (
         customerName,
         messages,
         sameKey: sameKey?.status === 200 ? (sameKey.body as AuditListResponse).records : [],
+        events,
       }),
     );
   });

@@ -5,7 +5,9 @@ import * as z from "zod";
 export const MessageQuerySchema = z.strictObject({
   departmentUuid: identifier("departmentUuid").optional(),
   channel: z.enum(["text", "email"], { error: "channel must be text or email" }).optional(),
-  status: z.enum(["DELIVERED", "FAILED"], { error: "status must be DELIVERED or FAILED" }).optional(),
+  status: z
+    .enum(["DELIVERED", "FAILED", "UNCERTAIN"], { error: "status must be DELIVERED, FAILED or UNCERTAIN" })
+    .optional(),
   paymentRequestUuid: identifier("paymentRequestUuid").optional(),
   customerUuid: identifier("customerUuid").optional(),
   since: auditFilterFields.since,

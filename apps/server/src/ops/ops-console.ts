@@ -17,6 +17,7 @@ import { registerOverviewRoutes } from "./overview-routes.ts";
 import { messagePage } from "./pages/message-page.ts";
 import { isSignInNotice, signInPage } from "./pages/sign-in-page.ts";
 import { createSessions } from "./session.ts";
+import { registerWebhookRoutes } from "./webhooks-routes.ts";
 
 export type OpsConsoleOptions = {
   /** HMAC key for session cookies; random per process by default, so a restart signs everyone out. */
@@ -69,7 +70,8 @@ export const createOpsConsole = (appDeps: AppDeps, options: OpsConsoleOptions = 
   ops.post("/sign-out", form, signOut(deps));
   registerOverviewRoutes(ops, deps, guard, every(form, guard));
   registerCallsRoutes(ops, deps, guard);
-  registerOutboxRoutes(ops, deps, guard);
+  registerOutboxRoutes(ops, deps, guard, every(form, guard));
+  registerWebhookRoutes(ops, deps, guard, every(form, guard));
 
   ops.all("*", (c) => c.html(messagePage({ title: "Not found" }, "No such page", ["Go to /ops."]), 404));
   ops.onError((error, c) => {

@@ -1,9 +1,13 @@
+import type { WebhookDeliveryStatus } from "@payreq/contracts";
 import { type AuditListResponse, toRequestErrors } from "@payreq/contracts";
 import {
   type Core,
   customerName,
   type DeliveryRate,
   deliveryRates,
+  eventsOfCall,
+  listConsoleDeliveries,
+  listConsoleEndpoints,
   listConsoleMessages,
   listOutbox,
   type MessagePage,
@@ -14,6 +18,7 @@ import {
   readAuditRecord,
   readAuditStats,
   readableDepartments,
+  replayFromConsole,
   sessionUser,
 } from "@payreq/core";
 import { MessageQuerySchema } from "./message-query.ts";
@@ -64,6 +69,19 @@ export const createOpsData = (core: Core) => {
         return { status: 400, body: { errors: toRequestErrors(parsed.error), warnings: [] } };
       return settled(() => listConsoleMessages(store.sql, principal, parsed.data));
     },
+
+    endpoints: (principal: Principal) => listConsoleEndpoints(store.sql, principal, core.clock.now()),
+
+    deliveries: (
+      principal: Principal,
+      filter: { endpointId?: string | undefined; status?: WebhookDeliveryStatus | undefined; limit: number },
+    ) => listConsoleDeliveries(store.sql, principal, filter),
+
+    /** The events a call raised, with their deliveries; the caller may already read the call. */
+    eventsOf: (principal: Principal, requestId: string) => eventsOfCall(store.sql, principal, requestId),
+
+    replay: (principal: Principal, deliveryId: string) =>
+      replayFromConsole(store, core.clock, principal, deliveryId),
 
     deliveryRates: (
       principal: Principal,

@@ -1,5 +1,4 @@
 import {
-  type ErrorEnvelope,
   WebhookDeliveryListResponse,
   type WebhookEndpointCreate,
   WebhookEndpointListResponse,
@@ -14,13 +13,9 @@ import { authedProcedure, router, type TrpcContext, toTrpcError, typedInput } fr
 type Department = { departmentUuid: string };
 type Endpoint = Department & { endpointId: string };
 
-const settle = <T>(result: ManageResult<T>): T & { errors: []; warnings: [] } => {
-  if (result.status === 200 || result.status === 201) return result.body as T & { errors: []; warnings: [] };
-  throw toTrpcError(
-    result.status,
-    result.body as ErrorEnvelope,
-    "retryAfterSeconds" in result ? result.retryAfterSeconds : undefined,
-  );
+const settle = <T>(result: ManageResult<T>) => {
+  if (result.ok) return result.body;
+  throw toTrpcError(result.status, result.body, result.retryAfterSeconds);
 };
 
 const callOf = (ctx: TrpcContext, input: Partial<Department> | undefined) => {

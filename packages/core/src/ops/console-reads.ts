@@ -13,7 +13,7 @@ export type ConsoleMessage = {
   channel: "text" | "email";
   recipient: string;
   subject: string | null;
-  status: "DELIVERED" | "FAILED";
+  status: "DELIVERED" | "FAILED" | "UNCERTAIN";
   provider: string;
   providerRef: string | null;
   error: string | null;
@@ -28,7 +28,7 @@ export type DeliveryRate = { channel: "text" | "email"; delivered: number; faile
 export type MessageFilter = {
   departmentUuid?: string | undefined;
   channel?: "text" | "email" | undefined;
-  status?: "DELIVERED" | "FAILED" | undefined;
+  status?: "DELIVERED" | "FAILED" | "UNCERTAIN" | undefined;
   paymentRequestUuid?: string | undefined;
   customerUuid?: string | undefined;
   since?: string | undefined;

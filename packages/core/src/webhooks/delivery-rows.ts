@@ -32,8 +32,8 @@ export type DeliveryFilter = {
   status?: WebhookDelivery["status"] | undefined;
   /** The deliveries of the events one call raised. */
   requestId?: string | undefined;
-  /** Endpoints of these dealers only (the console's departments); all when absent. */
-  dealerUuids?: readonly string[] | undefined;
+  /** Events of these departments only (what a console user may read); all when absent. */
+  departmentUuids?: readonly string[] | undefined;
   limit?: number | undefined;
 };
 
@@ -53,10 +53,10 @@ export const listDeliveries = async (sql: Sql, filter: DeliveryFilter): Promise<
     where.push("v.request_id = ?");
     params.push(filter.requestId);
   }
-  if (filter.dealerUuids !== undefined) {
-    if (filter.dealerUuids.length === 0) return [];
-    where.push(`v.dealer_uuid in (${filter.dealerUuids.map(() => "?").join(", ")})`);
-    params.push(...filter.dealerUuids);
+  if (filter.departmentUuids !== undefined) {
+    if (filter.departmentUuids.length === 0) return [];
+    where.push(`v.department_uuid in (${filter.departmentUuids.map(() => "?").join(", ")})`);
+    params.push(...filter.departmentUuids);
   }
   params.push(Math.min(Math.max(filter.limit ?? 50, 1), 500));
   const rows = await sql.all<DeliveryRow>(

@@ -46,8 +46,8 @@ export type WebhookDeps = {
 };
 
 export type ManageResult<T> =
-  | { status: 200 | 201; body: T & { errors: []; warnings: [] } }
-  | { status: number; body: ErrorEnvelope; retryAfterSeconds?: number | undefined };
+  | { ok: true; status: 200 | 201; body: T & { errors: []; warnings: [] } }
+  | { ok: false; status: number; body: ErrorEnvelope; retryAfterSeconds?: number | undefined };
 
 const parse = <S extends z.ZodType>(schema: S, input: unknown): z.infer<S> => {
   const parsed = schema.safeParse(withoutNullFields(input));
@@ -81,10 +81,15 @@ const manage = async <T>(
     const department = await deps.platform.getDepartment(path.data);
     if (!department) throw new PayreqError("INVALID_DEPARTMENT_TOKEN");
     const { status, body } = await work(department);
-    return { status, body: { errors: [], warnings: [], ...body } };
+    return { ok: true, status, body: { errors: [], warnings: [], ...body } };
   } catch (error) {
     const failure = toFailure(deps, error, call);
-    return { status: failure.status, body: failure.envelope, retryAfterSeconds: failure.retryAfterSeconds };
+    return {
+      ok: false,
+      status: failure.status,
+      body: failure.envelope,
+      retryAfterSeconds: failure.retryAfterSeconds,
+    };
   }
 };
 

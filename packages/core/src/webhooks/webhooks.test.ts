@@ -11,7 +11,7 @@ import type { Notifier } from "../ports/notifier.ts";
 import type { Store } from "../ports/store.ts";
 import { sendDueReminders } from "../reminders/send-due-reminders.ts";
 import { sendPaymentRequest } from "../send/send-payment-request.ts";
-import { createTestCore, testMeta } from "../testing.ts";
+import { createTestCore, interruptWhileDelivering, testMeta } from "../testing.ts";
 import { createWebhookDispatcher } from "./dispatcher.ts";
 import { createHttpWebhookSender } from "./http/http-webhook-sender.ts";
 import type { ManageResult } from "./manage-endpoints.ts";
@@ -29,8 +29,8 @@ const skippingClock = () => {
 
 /** The answer of a management call that must succeed. */
 const ok = <T>(result: ManageResult<T>) => {
-  if (result.status !== 200 && result.status !== 201) throw new Error(JSON.stringify(result.body));
-  return result.body as T;
+  if (!result.ok) throw new Error(JSON.stringify(result.body));
+  return result.body;
 };
 
 type Send = {
@@ -230,19 +230,8 @@ describe.each(TEST_STORES)("webhooks on %s", (kind) => {
     const t = await setupOn(kind, { notifier: provider });
     await t.register();
     const body = sunriseBody();
-    // An attempt that got as far as `delivering`, then stopped: the key says so; its process is gone.
-    const { sunriseSender } = t.demo.credentials;
-    const principal = await t.principalOf(sunriseSender);
-    const claim = await t.deps.idempotency.claim({
-      userId: principal.userId,
-      key: "uncertain-1",
-      fingerprint: (await import("../idempotency/idempotency-keys.ts")).fingerprintOf(t.department, body),
-      departmentUuid: t.department,
-      requestId: "req-first",
-    });
-    if (claim.kind !== "fresh") throw new Error("expected a fresh claim");
-    await t.deps.idempotency.markDelivering(claim.id);
-    await t.deps.idempotency.release(claim.id);
+    const principal = await t.principalOf(t.demo.credentials.sunriseSender);
+    await interruptWhileDelivering(t, principal, t.department, body, "uncertain-1");
     const resumed = await sendPaymentRequest(
       t.deps,
       principal,
@@ -263,16 +252,7 @@ describe.each(TEST_STORES)("webhooks on %s", (kind) => {
     // The outbox alone: nothing can have left the process, so the same resume delivers.
     const quiet = await setupOn(kind);
     const principal2 = await quiet.principalOf(quiet.demo.credentials.sunriseSender);
-    const claim2 = await quiet.deps.idempotency.claim({
-      userId: principal2.userId,
-      key: "outbox-1",
-      fingerprint: (await import("../idempotency/idempotency-keys.ts")).fingerprintOf(quiet.department, body),
-      departmentUuid: quiet.department,
-      requestId: "req-first",
-    });
-    if (claim2.kind !== "fresh") throw new Error("expected a fresh claim");
-    await quiet.deps.idempotency.markDelivering(claim2.id);
-    await quiet.deps.idempotency.release(claim2.id);
+    await interruptWhileDelivering(quiet, principal2, quiet.department, body, "outbox-1");
     const delivered = (await sendPaymentRequest(
       quiet.deps,
       principal2,

@@ -1,4 +1,10 @@
-import { type AuditRecord, type AuditRecordSummary, ErrorItem, WarningItem } from "@payreq/contracts";
+import {
+  type AuditRecord,
+  type AuditRecordSummary,
+  ErrorItem,
+  WarningItem,
+  type WebhookDelivery,
+} from "@payreq/contracts";
 import type { OutboxEntry } from "@payreq/core";
 import { html } from "hono/html";
 import * as z from "zod";
@@ -10,9 +16,11 @@ import {
   departmentLabel,
   filterLink,
   outcomeBadge,
+  shortId,
   timeOf,
   zoneNote,
 } from "./parts.ts";
+import { attemptList, deliveryStatus, replayButton } from "./webhooks-page.ts";
 
 export type CallView = {
   username: string;
@@ -22,6 +30,15 @@ export type CallView = {
   messages: readonly OutboxEntry[];
   /** Every call of this credential with the same idempotency key, newest first. */
   sameKey: readonly AuditRecordSummary[];
+  /** The events the call raised, each with its deliveries to the dealer's endpoints. */
+  events: readonly CallEvent[];
+};
+
+export type CallEvent = {
+  id: string;
+  type: string;
+  createdAt: string;
+  deliveries: readonly WebhookDelivery[];
 };
 
 const ResponseItems = z.object({
@@ -133,6 +150,31 @@ ${dataTable(
 </section>`;
 };
 
+const events = (r: AuditRecord, view: CallView) => {
+  if (view.events.length === 0) return "";
+  const back = `/ops/calls/${encodeURIComponent(r.requestId)}`;
+  const rows = view.events.flatMap((event) =>
+    (event.deliveries.length ? event.deliveries : [undefined]).map(
+      (d) => html`<tr>
+<td>${event.type}</td>
+<td>${shortId(event.id)}</td>
+<td>${d ? shortId(d.endpointId) : html`<span class="muted">no endpoint wanted it</span>`}</td>
+<td>${d ? deliveryStatus(d.status) : ""}</td>
+<td class="wrap">${d ? attemptList(d) : ""}</td>
+<td>${d ? replayButton(d, back) : ""}</td>
+</tr>`,
+    ),
+  );
+  return html`<section aria-labelledby="events-caption">
+${dataTable(
+  "events-caption",
+  "Events this call raised, and their deliveries to the dealer's webhook endpoints",
+  ["Event", "Id", "Endpoint", "Status", "Attempts", "Replay"],
+  rows,
+)}
+</section>`;
+};
+
 const timeline = (r: AuditRecord) =>
   dataTable(
     "timeline-caption",
@@ -165,6 +207,7 @@ ${problems(r)}
 ${touched(r, view)}
 ${messages(r, view)}
 ${idempotency(r, view)}
+${events(r, view)}
 <section aria-labelledby="timeline-caption">${timeline(r)}</section>
 <section aria-labelledby="bodies">
 <h2 id="bodies">Request and response</h2>

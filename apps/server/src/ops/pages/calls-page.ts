@@ -56,7 +56,7 @@ ${textField("limit", "Rows per page", values, { inputmode: "numeric", hint: "1â€
 </form>`;
 
 const row = (r: AuditRecordSummary, departments: readonly DepartmentName[]) => html`<tr>
-<td><a href="/ops/calls/${encodeURIComponent(r.requestId)}" aria-label="Call ${r.requestId}">${timeOf(r.recordedAt)}</a></td>
+<td><a href="/ops/calls/${encodeURIComponent(r.requestId)}">${timeOf(r.recordedAt)}<span class="visually-hidden">: call ${r.requestId}</span></a></td>
 <td>${outcomeBadge(r.outcome)} ${r.httpStatus}</td>
 <td>${errorCodes(r.errorCodes)}</td>
 <td>${departmentLabel(r.departmentUuid, departments)}</td>

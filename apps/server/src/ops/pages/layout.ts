@@ -3,12 +3,13 @@ import type { HtmlEscapedString } from "hono/utils/html";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-export type NavItem = "overview" | "calls" | "outbox";
+export type NavItem = "overview" | "calls" | "outbox" | "webhooks";
 
 const NAV: readonly [NavItem, string, string][] = [
   ["overview", "/ops", "Overview"],
   ["calls", "/ops/calls", "Calls"],
   ["outbox", "/ops/outbox", "Outbox"],
+  ["webhooks", "/ops/webhooks", "Webhooks"],
 ];
 
 export type PageFrame = {

@@ -31,6 +31,7 @@ ${selectField("channel", "Channel", values, [
 ${selectField("status", "Status", values, [
   ["DELIVERED", "Delivered"],
   ["FAILED", "Failed"],
+  ["UNCERTAIN", "Uncertain (may have been sent)"],
 ])}
 ${textField("since", "Since", values, { hint: TIME_HINT })}
 ${textField("until", "Until", values, { hint: TIME_HINT })}
@@ -50,9 +51,14 @@ const row = (m: ConsoleMessage, departments: readonly DepartmentName[]) => html`
 <td>${m.recipient}</td>
 <td>${m.provider}</td>
 <td class="id">${m.providerRef ?? ""}</td>
-<td class="wrap">${m.error ?? ""}</td>
+<td class="wrap">${m.error ?? ""}${
+  m.status === "UNCERTAIN"
+    ? html`<form method="post" action="/ops/outbox/${encodeURIComponent(m.uuid)}/resend" class="inline">
+<button type="submit">Send again<span class="visually-hidden"> the ${m.channel} ${m.uuid}</span></button></form>`
+    : ""
+}</td>
 <td>${departmentLabel(m.departmentUuid, departments)}</td>
-<td><a href="/ops/calls/${encodeURIComponent(m.requestId)}" aria-label="Call ${m.requestId}">${shortId(m.requestId)}</a></td>
+<td><a href="/ops/calls/${encodeURIComponent(m.requestId)}"><span class="visually-hidden">Call </span>${shortId(m.requestId)}</a></td>
 </tr>`;
 
 /** Every text and email, with the provider's answer, linked to the call that sent it. */

@@ -19,7 +19,7 @@ export const outcomeBadge = (outcome: string) =>
 export const deliveryBadge = (status: string | null) =>
   status === null
     ? html`<span class="muted" title="not asked">—</span>`
-    : html`<span class="badge badge-${status === "SUCCESS" || status === "DELIVERED" ? "success" : "failed"}">${status}</span>`;
+    : html`<span class="badge badge-${status === "SUCCESS" || status === "DELIVERED" ? "success" : status === "UNCERTAIN" ? "pending" : "failed"}">${status}</span>`;
 
 export const errorTitle = (code: number | undefined) =>
   code === undefined ? "" : (findErrorEntry(code)?.title ?? "UNKNOWN");
