@@ -3,7 +3,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createCore, seedDemo } from "@payreq/core";
+import { startWebhookReceiver } from "@payreq/core/testing/webhook-receiver";
 import { type AuditQueryResult, formatAuditQueryResults, runAuditQueryBench } from "./audit-query.ts";
 import { type BenchStores, type StoreKind, startBenchStores } from "./bench-stores.ts";
 import { type ChainCost, formatChainCost, runChainCost } from "./chain-cost.ts";
@@ -12,6 +12,7 @@ import { type Started, startProcess } from "./processes.ts";
 import { formatProfile, profileCall } from "./profile-call.ts";
 import { publishedBody, SEND_PATH } from "./published-call.ts";
 import { payreqCommand } from "./service-command.ts";
+import { type DispatchResult, formatDispatch, measureDispatch, webhookDatabase } from "./webhook-dispatch.ts";
 import { formatWriterFloor, measureWriterFloor, type WriterFloor } from "./writer-floor.ts";
 
 /**
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     "audit-small": { type: "string", default: "10000" },
     "audit-large": { type: "string", default: "1000000" },
     "skip-audit": { type: "boolean", default: false },
+    /** Published calls made before the dispatcher benchmark drains their events (three each). */
+    "webhook-calls": { type: "string", default: "2000" },
     /** Another checkout's apps/server (an older main, say), measured beside this one on each store. */
     against: { type: "string" },
     /** With --against: how many times each checkout runs on each store, alternating (medians are compared). */
@@ -61,7 +64,14 @@ const measure = async (
   };
 };
 
-type ServiceResult = LoadResult & { store: StoreKind; metrics: boolean; auditRows: number; checkout: string };
+type ServiceResult = LoadResult & {
+  store: StoreKind;
+  metrics: boolean;
+  auditRows: number;
+  checkout: string;
+  /** With a webhook endpoint receiving every event (on loopback): the events raised, and those delivered by the end. */
+  webhooks?: { events: number; deliveredByEnd: number };
+};
 
 /** This checkout's service, and the other one of `--against`, each as it ships (see service-command.ts). */
 const checkouts = [
@@ -74,25 +84,31 @@ let databases = 0;
 
 /**
  * The service on one store: demo data seeded, then `payreq serve` as a process under the load, with its metrics
- * (as it ships) or without them (PAYREQ_METRICS=off), to show what they cost.
+ * (as it ships) or without them (PAYREQ_METRICS=off), to show what they cost; with `webhookEndpoint`, a loopback
+ * receiver registered for every event, which the same process delivers to while it serves.
  */
 const measureService = async (
   stores: BenchStores,
   kind: StoreKind,
-  metrics: boolean,
-  checkout = THIS,
+  options: { metrics: boolean; checkout?: (typeof checkouts)[number]; webhookEndpoint?: boolean },
 ): Promise<ServiceResult> => {
-  const { store, env } = await stores.open(kind, `service_${kind}_${databases++}`);
-  const core = createCore({ store, paymentUrls: { baseUrl: "http://127.0.0.1/pay", ttlMs: 86_400_000 } });
-  const demo = await seedDemo(store, core.credentials, core.clock);
-  if (!demo) throw new Error("fresh database was not empty");
-  const { username, password } = demo.credentials.sunriseSender;
+  const { metrics, checkout = THIS, webhookEndpoint = false } = options;
+  const db = await webhookDatabase(stores, kind, `service_${kind}_${databases++}`);
+  const receiver = webhookEndpoint ? await startWebhookReceiver() : undefined;
+  if (receiver) await db.register(receiver.url);
+  const { username, password } = db.demo.credentials.sunriseSender;
   process.stderr.write(
-    `payreq service of ${checkout.name === "this" ? "this checkout" : checkout.dir} on ${kind} (embedded backend, demo data, Basic auth, audit log, metrics ${metrics ? "on" : "off"})\n`,
+    `payreq service of ${checkout.name === "this" ? "this checkout" : checkout.dir} on ${kind} (embedded backend, demo data, Basic auth, audit log, metrics ${metrics ? "on" : "off"}${receiver ? ", a webhook endpoint" : ""})\n`,
   );
   const service = await startProcess(
     [...checkout.command, "serve"],
-    { ...env, PORT: "0", PAYREQ_METRICS: metrics ? "on" : "off", PAYREQ_METRICS_PORT: "0" },
+    {
+      ...db.env,
+      PORT: "0",
+      PAYREQ_METRICS: metrics ? "on" : "off",
+      PAYREQ_METRICS_PORT: "0",
+      ...(receiver ? { PAYREQ_WEBHOOKS_ALLOW_PRIVATE: "1" } : {}),
+    },
     checkout.dir,
   );
   try {
@@ -100,13 +116,30 @@ const measureService = async (
       service,
       `${service.url}${SEND_PATH}`,
       { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` },
-      publishedBody(demo.ids.customers.sunriseFull),
+      publishedBody(db.demo.ids.customers.sunriseFull),
     );
-    const audited = await store.sql.get<{ n: number }>("select count(*) as n from audit_log");
-    return { ...result, store: kind, metrics, auditRows: audited?.n ?? 0, checkout: checkout.name };
+    const count = async (query: string) => Number((await db.store.sql.get<{ n: number }>(query))?.n ?? 0);
+    const auditRows = await count("select count(*) as n from audit_log");
+    const webhooks = receiver
+      ? {
+          events: await count("select count(*) as n from webhook_events"),
+          deliveredByEnd: await count(
+            "select count(*) as n from webhook_deliveries where status = 'delivered'",
+          ),
+        }
+      : undefined;
+    return {
+      ...result,
+      store: kind,
+      metrics,
+      auditRows,
+      checkout: checkout.name,
+      ...(webhooks ? { webhooks } : {}),
+    };
   } finally {
     await service.stop();
-    await store.close();
+    await receiver?.close();
+    await db.close();
   }
 };
 
@@ -138,9 +171,22 @@ const ratiosOf = (service: LoadResult, bare: LoadResult) => ({
 
 /** What the metrics cost on one store: the service with them against the service without, in this run. */
 const metricsCostOf = (services: ServiceResult[], kind: StoreKind) => {
-  const on = services.find((s) => s.store === kind && s.metrics);
+  const on = services.find((s) => s.store === kind && s.metrics && !s.webhooks);
   const off = services.find((s) => s.store === kind && !s.metrics);
   return on && off ? ratiosOf(on, off) : undefined;
+};
+
+/** What a webhook endpoint costs the send path on one store: the service with one against none, in this run. */
+const webhookCostOf = (services: ServiceResult[], kind: StoreKind) => {
+  const none = services.find((s) => s.store === kind && s.metrics && !s.webhooks);
+  const one = services.find((s) => s.store === kind && s.webhooks);
+  if (!none || !one) return undefined;
+  return {
+    ...ratiosOf(one, none),
+    serverCpu: (one.serverCpuMicrosPerRequest ?? 0) / Math.max(1, none.serverCpuMicrosPerRequest ?? 0),
+    events: one.webhooks?.events ?? 0,
+    deliveredByEnd: one.webhooks?.deliveredByEnd ?? 0,
+  };
 };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -181,13 +227,14 @@ const main = async () => {
     const services: ServiceResult[] = [];
     const against: ServiceResult[] = [];
     for (const kind of kinds) {
-      services.push(await measureService(stores, kind, true));
-      services.push(await measureService(stores, kind, false));
+      services.push(await measureService(stores, kind, { metrics: true }));
+      services.push(await measureService(stores, kind, { metrics: false }));
+      services.push(await measureService(stores, kind, { metrics: true, webhookEndpoint: true }));
       // The two checkouts in turn, several times: the machine's drift lands on both.
       const other = checkouts[1];
       for (let round = 0; other && round < Number(values.rounds); round++) {
-        against.push(await measureService(stores, kind, true, other));
-        against.push(await measureService(stores, kind, true));
+        against.push(await measureService(stores, kind, { metrics: true, checkout: other }));
+        against.push(await measureService(stores, kind, { metrics: true }));
       }
     }
 
@@ -197,7 +244,8 @@ const main = async () => {
     console.log(line("bare", bareResult));
     for (const service of services) {
       const r = ratiosOf(service, bareResult);
-      console.log(line(`service (${service.store}${service.metrics ? "" : ", no metrics"})`, service));
+      const variant = service.webhooks ? ", webhook endpoint" : service.metrics ? "" : ", no metrics";
+      console.log(line(`service (${service.store}${variant})`, service));
       console.log(
         `${"  ratio".padEnd(31)} throughput ${r.throughput.toFixed(2)}x  p50 ${r.p50.toFixed(2)}x  p99 ${r.p99.toFixed(2)}x  (audit rows written: ${service.auditRows})`,
       );
@@ -221,6 +269,31 @@ const main = async () => {
         `metrics cost (${kind}): with/without throughput ${cost.throughput.toFixed(3)}x  p50 ${cost.p50.toFixed(2)}x  p99 ${cost.p99.toFixed(2)}x`,
       );
     }
+
+    for (const kind of kinds) {
+      const cost = webhookCostOf(services, kind);
+      if (!cost) continue;
+      console.log(
+        `webhook endpoint cost (${kind}): with one/none throughput ${cost.throughput.toFixed(3)}x  server CPU ${cost.serverCpu.toFixed(3)}x  p99 ${cost.p99.toFixed(2)}x  (${cost.deliveredByEnd} of ${cost.events} events delivered by the end of the load)`,
+      );
+    }
+
+    const dispatch: DispatchResult[] = [];
+    for (const kind of kinds) {
+      for (const endpoints of [1, 4]) {
+        process.stderr.write(`\nwebhook dispatch on ${kind}, ${endpoints} endpoint(s)\n`);
+        dispatch.push(
+          await measureDispatch(stores, kind, {
+            calls: Number(values["webhook-calls"]),
+            endpoints,
+            command: THIS.command,
+            cwd: THIS.dir,
+            name: `dispatch_${kind}_${databases++}`,
+          }),
+        );
+      }
+    }
+    console.log(`\n${formatDispatch(dispatch)}`);
 
     process.stderr.write("\none call, part by part (CPU µs, in-process)\n");
     const profile = await profileCall();
@@ -277,6 +350,8 @@ const main = async () => {
           profile: Object.fromEntries(profile),
           writerFloor,
           metricsCost: Object.fromEntries(kinds.map((kind) => [kind, metricsCostOf(services, kind) ?? null])),
+          webhookCost: Object.fromEntries(kinds.map((kind) => [kind, webhookCostOf(services, kind) ?? null])),
+          webhookDispatch: dispatch,
           chainCost,
           audit: values["skip-audit"] ? null : { smallRows: small, largeRows: large, queries: audit },
         },

@@ -10,8 +10,9 @@ import { recordCallProgram } from "./send/record-call.ts";
 import {
   claimDueProgram,
   fanOutProgram,
-  recordAttemptProgram,
+  recordAttemptsProgram,
   recoverClaimsProgram,
+  releaseClaimsProgram,
 } from "./webhooks/dispatch-programs.ts";
 
 /** Every program by name: what a store running programs on another thread can be asked to run. */
@@ -32,6 +33,7 @@ export const PROGRAMS: ProgramRegistry = new Map(
     fanOutProgram,
     claimDueProgram,
     recoverClaimsProgram,
-    recordAttemptProgram,
+    recordAttemptsProgram,
+    releaseClaimsProgram,
   ].map((program) => [program.name, program as Program<unknown, unknown>]),
 );

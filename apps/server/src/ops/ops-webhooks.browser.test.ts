@@ -106,6 +106,10 @@ describe("the console's webhook pages and a message sent again, in chromium", { 
     await dispatch();
     await page.reload();
     await expect(page.locator("table tbody").textContent()).resolves.toContain("Nothing matches.");
+    const audited = await t.store.sql.get<{ username: string; http_status: number }>(
+      "select username, http_status from audit_log where operation = 'ops.webhooks.replay'",
+    );
+    expect(audited).toEqual({ username: "ops", http_status: 303 });
 
     // The resumed call: its events and their deliveries, on its own page.
     await page.goto(`${server.url}/ops/calls/${resumedRequestId}`);

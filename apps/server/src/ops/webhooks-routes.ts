@@ -2,6 +2,7 @@ import { WebhookDeliveryStatus } from "@payreq/contracts";
 import { isStoreUnavailable, PayreqError } from "@payreq/core";
 import type { Hono, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/env.ts";
+import { recordConsoleCall } from "./console-auth.ts";
 import type { ConsoleDeps } from "./console-env.ts";
 import { presentValues } from "./filters.ts";
 import { messagePage } from "./pages/message-page.ts";
@@ -62,8 +63,11 @@ export const registerWebhookRoutes = (
     const principal = c.get("principal");
     const form = await c.req.parseBody();
     const back = backTo(form.back);
+    // A replay sends a dealer's data again: audited like any change made from the console.
+    c.get("call").meta.operation = "ops.webhooks.replay";
     try {
       const [replayed] = await data.replay(principal, c.req.param("deliveryId"));
+      await recordConsoleCall(c, deps, 303);
       const separator = back.includes("?") ? "&" : "?";
       return c.redirect(
         `${back}${separator}notice=${encodeURIComponent(`Delivery ${replayed} queued again.`)}`,
@@ -71,6 +75,10 @@ export const registerWebhookRoutes = (
       );
     } catch (error) {
       if (!(error instanceof PayreqError) || isStoreUnavailable(error)) throw error;
+      await recordConsoleCall(c, deps, error.status, {
+        name: error.errorName,
+        description: error.item.errorDescription,
+      });
       return c.html(
         messagePage({ title: "Replay", username: principal.username, active: "webhooks" }, "Not replayed", [
           error.item.errorDescription,

@@ -27,6 +27,15 @@ describe("redaction", () => {
     });
   });
 
+  it("keeps webhook ids whole, digit runs and all, and masks a phone number beside them", () => {
+    const ids = {
+      id: "ep_01a2435003112345678973f9b4061733",
+      replayed: ["dlv_01a24350999999999999cafe00000000"],
+      note: "ring 3125550101",
+    };
+    expect(redactPersonalData(ids)).toEqual({ ...ids, note: "ring ********01" });
+  });
+
   it("handles a long run without an address or a phone number", () => {
     const long = `${"x".repeat(100_000)}@`;
     expect(redactText(long)).toBe(long);

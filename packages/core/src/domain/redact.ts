@@ -9,6 +9,9 @@ const PHONE = /\+?\d(?:[\s().-]{0,2}\d){8,14}/g;
 /** Fields that hold identifiers, dates or enums: they are kept as they are so operators can search by them. */
 const STRUCTURED_KEY = /(Uuid|Guid|Id|Date|^orderNumber|^orderType|^textSent|^emailSent|Title)$/;
 
+/** The ids of webhook endpoints, events and deliveries (a UUID's hex after a prefix): digits, never a phone. */
+const WEBHOOK_ID = /^(ep|evt|dlv)_[0-9a-f]{32}$/;
+
 /** The phone pattern without the global flag: a first test spares the replace for the many strings with none. */
 const HAS_PHONE = new RegExp(PHONE.source);
 
@@ -38,7 +41,7 @@ const SIGNING_SECRET = /whsec_[A-Za-z0-9+/=]{8,}/g;
 export const redactPersonalData = (value: unknown, key = ""): unknown => {
   if (typeof value === "string") {
     if (SECRET_KEY.test(key)) return value.startsWith("whsec_") ? "whsec_…" : "…";
-    if (STRUCTURED_KEY.test(key)) return value;
+    if (STRUCTURED_KEY.test(key) || WEBHOOK_ID.test(value)) return value;
     return redactText(value.includes("whsec_") ? value.replace(SIGNING_SECRET, "whsec_…") : value);
   }
   if (Array.isArray(value)) return value.map((item) => redactPersonalData(item, key));

@@ -9,6 +9,30 @@ const skipLocked = (context: ProgramContext, of?: string) =>
   context.store.dialect === "postgres" ? ` for update${of ? ` of ${of}` : ""} skip locked` : "";
 
 /**
+ * The condition of the partial index `webhook_deliveries_due`, written out in every query of open deliveries:
+ * SQLite uses a partial index only when the query repeats its condition (`status = 'pending'` alone scans the
+ * table, every delivery ever made).
+ */
+const OPEN = "status in ('pending', 'delivering')";
+
+/** Whether any event waits for its fan-out (a read, through the partial index of such events). */
+export const hasUnfannedEvents = async (sql: Sql) =>
+  (await sql.get("select 1 as found from webhook_events where fanned_out = 0 limit 1")) !== undefined;
+
+/** Whether any delivery is due now (a read, through the partial index of pending deliveries). */
+export const hasDueDeliveries = async (sql: Sql, now: number) =>
+  (await sql.get(
+    `select 1 as found from webhook_deliveries where ${OPEN} and status = 'pending' and next_attempt_at <= ? limit 1`,
+    [now],
+  )) !== undefined;
+
+/** Whether any delivery is claimed by some process (a read): only then can a claim need taking back. */
+export const hasClaims = async (sql: Sql) =>
+  (await sql.get(
+    `select 1 as found from webhook_deliveries where ${OPEN} and status = 'delivering' limit 1`,
+  )) !== undefined;
+
+/**
  * Fans new events out to the endpoints that want them, in one transaction: a delivery per (event, endpoint)
  * registered by the time of the event and enabled now, then the events are marked. Instances skip each other's
  * rows, and a delivery is unique per event and endpoint, so a fan-out repeated after a crash adds nothing.
@@ -81,7 +105,7 @@ export const claimDueProgram = defineProgram<{ limit: number; claimedUntil: numb
          updated_at = ?
        where id in (
          select d.id from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
-         where d.status = 'pending' and d.next_attempt_at <= ? and e.enabled = 1
+         where d.${OPEN} and d.status = 'pending' and d.next_attempt_at <= ? and e.enabled = 1
          order by d.next_attempt_at limit ?${skipLocked(context, "d")})
        returning id, event_id as "eventId", endpoint_id as "endpointId", attempts, replaying`,
       [context.store.ownerId, claimedUntil, now, now, limit],
@@ -100,14 +124,14 @@ export const recoverClaimsProgram = defineProgram<Record<string, never>, number>
     const now = context.clock.now();
     const owners = await tx.all<{ ownerId: number }>(
       `select distinct owner_id as "ownerId" from webhook_deliveries
-       where status = 'delivering' and owner_id is not null`,
+       where ${OPEN} and status = 'delivering' and owner_id is not null`,
     );
     let released = 0;
     for (const { ownerId } of owners) {
       const stale = ownerId !== context.store.ownerId && !(await context.store.isOwnerAlive(tx, ownerId));
       const { changes } = await tx.run(
         `update webhook_deliveries set status = 'pending', owner_id = null, claimed_until = null, updated_at = ?
-         where status = 'delivering' and owner_id = ?${stale ? "" : " and claimed_until < ?"}`,
+         where ${OPEN} and status = 'delivering' and owner_id = ?${stale ? "" : " and claimed_until < ?"}`,
         stale ? [now, ownerId] : [now, ownerId, now],
       );
       released += changes;
@@ -128,17 +152,18 @@ export type AttemptRecord = {
   disableIfFailingSince: number;
 };
 
+/** Disables an enabled endpoint, with its audit row; answers whether it did (it may be disabled already). */
 const disable = async (tx: Sql, context: ProgramContext, endpointId: string, reason: string) => {
   const endpoint = await tx.get<{ departmentUuid: string | null; url: string }>(
     `select department_uuid as "departmentUuid", url from webhook_endpoints where id = ?`,
     [endpointId],
   );
-  await tx.run("update webhook_endpoints set enabled = 0, disabled_reason = ?, updated_at = ? where id = ?", [
-    reason,
-    context.clock.now(),
-    endpointId,
-  ]);
   const now = context.clock.now();
+  const { changes } = await tx.run(
+    "update webhook_endpoints set enabled = 0, disabled_reason = ?, updated_at = ? where id = ? and enabled = 1",
+    [reason, now, endpointId],
+  );
+  if (changes === 0) return false;
   await insertAuditRow(
     tx,
     {
@@ -155,68 +180,111 @@ const disable = async (tx: Sql, context: ProgramContext, endpointId: string, rea
     },
     context,
   );
+  return true;
 };
 
+/** Whether a delivered, pending-again or failed delivery follows from the attempt, and its next try. */
+const nextStateOf = (verdict: AttemptVerdict): [string, number | null] =>
+  verdict.outcome === "delivered"
+    ? ["delivered", null]
+    : verdict.outcome === "retry"
+      ? ["pending", verdict.nextAttemptAt]
+      : ["failed", null];
+
 /**
- * One attempt's record, with what follows from it, in one commit: the attempt row; the delivery delivered,
- * pending again for its next try, or failed; the endpoint's failure record; the endpoint disabled (with an audit
- * row) after a 410 or five days of failures. Answers whether the endpoint was disabled.
+ * Attempts' records, with what follows from each, in one commit: the attempt rows; each delivery delivered,
+ * pending again for its next try, or failed; the endpoints' failure records; an endpoint disabled (with an audit
+ * row) after a 410 or five days of failures. A delivery removed meanwhile (with its endpoint) is skipped. Answers,
+ * per record, the reason its endpoint was disabled, if it was.
  */
-export const recordAttemptProgram = defineProgram<AttemptRecord, { disabled: string | undefined }>(
-  "record-delivery-attempt",
-  async (tx, record, context) => {
-    const { delivery, verdict } = record;
+export const recordAttemptsProgram = defineProgram<AttemptRecord[], (string | null)[]>(
+  "record-delivery-attempts",
+  async (tx, records, context) => {
     const now = context.clock.now();
-    await tx.run(
-      `insert into webhook_attempts (delivery_id, attempt, at, status_code, latency_ms, response, error)
-       values (?, ?, ?, ?, ?, ?, ?)`,
-      [
-        delivery.id,
-        delivery.attempts,
-        record.at,
-        record.statusCode,
-        record.latencyMs,
-        record.response,
-        record.error,
-      ],
+    const ids = records.map((r) => r.delivery.id);
+    const present = new Set(
+      (
+        await tx.all<{ id: string }>(
+          `select id from webhook_deliveries where id in (${ids.map(() => "?").join(", ")})`,
+          ids,
+        )
+      ).map((row) => row.id),
     );
-    const [status, next] =
-      verdict.outcome === "delivered"
-        ? ["delivered", null]
-        : verdict.outcome === "retry"
-          ? ["pending", verdict.nextAttemptAt]
-          : ["failed", null];
-    await tx.run(
-      `update webhook_deliveries set status = ?, next_attempt_at = ?, replaying = 0, owner_id = null,
-         claimed_until = null, updated_at = ? where id = ?`,
-      [status, next, now, delivery.id],
-    );
-    if (verdict.outcome === "delivered") {
+    const kept = records.filter((r) => present.has(r.delivery.id));
+    if (kept.length > 0) {
       await tx.run(
-        "update webhook_endpoints set failing_since = null where id = ? and failing_since is not null",
+        `insert into webhook_attempts (delivery_id, attempt, at, status_code, latency_ms, response, error)
+         values ${kept.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        kept.flatMap((r) => [
+          r.delivery.id,
+          r.delivery.attempts,
+          r.at,
+          r.statusCode,
+          r.latencyMs,
+          r.response,
+          r.error,
+        ]),
+      );
+    }
+    const delivered = kept.filter((r) => r.verdict.outcome === "delivered");
+    if (delivered.length > 0) {
+      await tx.run(
+        `update webhook_deliveries set status = 'delivered', next_attempt_at = null, replaying = 0, owner_id = null,
+           claimed_until = null, updated_at = ? where id in (${delivered.map(() => "?").join(", ")})`,
+        [now, ...delivered.map((r) => r.delivery.id)],
+      );
+      const endpoints = [...new Set(delivered.map((r) => r.delivery.endpointId))].sort();
+      await tx.run(
+        `update webhook_endpoints set failing_since = null
+         where id in (${endpoints.map(() => "?").join(", ")}) and failing_since is not null`,
+        endpoints,
+      );
+    }
+    const disabled = new Map<AttemptRecord, string>();
+    const failures = kept
+      .filter((r) => r.verdict.outcome !== "delivered")
+      .sort((a, b) => a.delivery.endpointId.localeCompare(b.delivery.endpointId));
+    for (const record of failures) {
+      const { delivery, verdict } = record;
+      const [status, next] = nextStateOf(verdict);
+      await tx.run(
+        `update webhook_deliveries set status = ?, next_attempt_at = ?, replaying = 0, owner_id = null,
+           claimed_until = null, updated_at = ? where id = ?`,
+        [status, next, now, delivery.id],
+      );
+      if (verdict.outcome === "gone") {
+        const reason = "the endpoint answered 410 Gone";
+        if (await disable(tx, context, delivery.endpointId, reason)) disabled.set(record, reason);
+        continue;
+      }
+      await tx.run("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null", [
+        record.at,
+        delivery.endpointId,
+      ]);
+      const failing = await tx.get<{ since: number | null }>(
+        "select failing_since as since from webhook_endpoints where id = ?",
         [delivery.endpointId],
       );
-      return { disabled: undefined };
+      if (failing?.since != null && failing.since <= record.disableIfFailingSince) {
+        const reason = "every attempt failed for 5 days";
+        if (await disable(tx, context, delivery.endpointId, reason)) disabled.set(record, reason);
+      }
     }
-    if (verdict.outcome === "gone") {
-      const reason = "the endpoint answered 410 Gone";
-      await disable(tx, context, delivery.endpointId, reason);
-      return { disabled: reason };
-    }
-    await tx.run("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null", [
-      record.at,
-      delivery.endpointId,
-    ]);
-    const failing = await tx.get<{ since: number | null; enabled: number }>(
-      `select failing_since as since, enabled from webhook_endpoints where id = ?`,
-      [delivery.endpointId],
-    );
-    if (failing?.enabled === 1 && failing.since !== null && failing.since <= record.disableIfFailingSince) {
-      const reason = "every attempt failed for 5 days";
-      await disable(tx, context, delivery.endpointId, reason);
-      return { disabled: reason };
-    }
-    return { disabled: undefined };
+    return records.map((r) => disabled.get(r) ?? null);
   },
-  { grouped: true },
+  // Its own transaction on PostgreSQL, beside the others' (a grouped batch would queue behind the audit chain's
+  // batches); SQLite's one writer commits every write in groups anyway. The dispatcher batches attempts itself.
+);
+
+/** Claims this process took but will not attempt (their endpoint was disabled meanwhile): pending again. */
+export const releaseClaimsProgram = defineProgram<string[], void>(
+  "release-delivery-claims",
+  async (tx, ids, context) => {
+    await tx.run(
+      `update webhook_deliveries set status = 'pending', owner_id = null, claimed_until = null,
+         attempts = attempts - 1, updated_at = ?
+       where id in (${ids.map(() => "?").join(", ")}) and status = 'delivering' and owner_id = ?`,
+      [context.clock.now(), ...ids, context.store.ownerId],
+    );
+  },
 );

@@ -65,6 +65,16 @@ export const wants = (
 export const getEndpoint = (sql: Sql, id: string) =>
   sql.get<EndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoints where id = ?`, [id]);
 
+/** Endpoints by id, in one read. */
+export const endpointsByIds = async (sql: Sql, ids: string[]): Promise<Map<string, EndpointRow>> => {
+  if (ids.length === 0) return new Map();
+  const rows = await sql.all<EndpointRow>(
+    `select ${ENDPOINT_COLUMNS} from webhook_endpoints where id in (${ids.map(() => "?").join(", ")})`,
+    ids,
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+};
+
 /** The endpoints that cover a department: its own, and its dealer's dealer-wide ones. */
 export const endpointsOfDepartment = (sql: Sql, dealerUuid: string, departmentUuid: string) =>
   sql.all<EndpointRow>(

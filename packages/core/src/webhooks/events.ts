@@ -54,3 +54,13 @@ export const raiseEvents = async (
     values,
   );
 };
+
+/** Events' bodies (as sent) by id, in one read. */
+export const eventBodiesByIds = async (sql: Sql, ids: string[]): Promise<Map<string, string>> => {
+  if (ids.length === 0) return new Map();
+  const rows = await sql.all<{ id: string; body: string }>(
+    `select id, body from webhook_events where id in (${ids.map(() => "?").join(", ")})`,
+    ids,
+  );
+  return new Map(rows.map((row) => [row.id, row.body]));
+};

@@ -333,6 +333,74 @@ describe.each(TEST_STORES)("webhooks on %s", (kind) => {
     expect(t.receiver.received).toHaveLength(1);
   });
 
+  it("sends nothing more to an endpoint once it answered 410: what waited is given back, pending, uncounted", async () => {
+    const t = await setupOn(kind);
+    const endpoint = await t.register({ events: ["payment_request.created"] });
+    t.receiver.answerNext({ status: 410 }, { status: 200, delayMs: 300 }, { status: 200, delayMs: 300 });
+    for (let i = 0; i < 5; i++) await t.send({ sendAsText: false, sendAsEmail: false });
+    await t.dispatch();
+    // Three at once (the per-endpoint limit): the 410, and two already under way.
+    expect(t.receiver.received).toHaveLength(3);
+    expect(ok(await t.webhooks.show(t.manage, endpoint.id)).endpoint.enabled).toBe(false);
+    const rows = await t.store.sql.all<{ status: string; attempts: number }>(
+      "select status, attempts from webhook_deliveries order by status",
+    );
+    expect(rows.map((r) => [r.status, Number(r.attempts)])).toEqual([
+      ["delivered", 1],
+      ["delivered", 1],
+      ["failed", 1],
+      ["pending", 0],
+      ["pending", 0],
+    ]);
+    const audits = await t.store.sql.get<{ n: number }>(
+      "select count(*) as n from audit_log where operation = 'webhooks.endpoint-disabled'",
+    );
+    expect(Number(audits?.n)).toBe(1);
+    // Enabled again, it gets what waited.
+    ok(await t.webhooks.setEnabled(t.manage, endpoint.id, true));
+    await t.dispatch();
+    expect(t.receiver.received).toHaveLength(5);
+  });
+
+  it("waits as long as a 429's Retry-After asks, even past the schedule's next step", async () => {
+    const t = await setupOn(kind);
+    await t.register({ events: ["payment_request.created"] });
+    t.receiver.answerNext({ status: 429, headers: { "retry-after": "10" } });
+    await t.send();
+    await t.dispatch();
+    t.clock.skip(1200);
+    await t.dispatch();
+    expect(t.receiver.received).toHaveLength(1);
+    t.clock.skip(9000);
+    await t.dispatch();
+    expect(t.receiver.received).toHaveLength(2);
+    const [delivery] = await t.store.sql.all<{ status: string }>("select status from webhook_deliveries");
+    expect(delivery?.status).toBe("delivered");
+  });
+
+  it("disables an endpoint whose every attempt has failed for 5 days, with an audit row", async () => {
+    const t = await setupOn(kind);
+    const endpoint = await t.register({ events: ["payment_request.created"] });
+    t.receiver.answerNext({ status: 500 }, { status: 500 });
+    await t.send();
+    await t.dispatch();
+    t.clock.skip(5 * 24 * 3_600_000 - 60_000);
+    await t.dispatch();
+    expect(ok(await t.webhooks.show(t.manage, endpoint.id)).endpoint.enabled).toBe(true);
+    t.receiver.answerNext({ status: 500 });
+    t.clock.skip(120_000);
+    await t.dispatch();
+    expect(t.receiver.received).toHaveLength(3);
+    expect(ok(await t.webhooks.show(t.manage, endpoint.id)).endpoint).toMatchObject({
+      enabled: false,
+      disabledReason: "every attempt failed for 5 days",
+    });
+    const audit = await t.store.sql.get<{ n: number }>(
+      "select count(*) as n from audit_log where operation = 'webhooks.endpoint-disabled'",
+    );
+    expect(Number(audit?.n)).toBe(1);
+  });
+
   it("times a slow receiver out and tries it again", async () => {
     const t = await setupOn(kind, { timeoutMs: 300 });
     const endpoint = await t.register({ events: ["payment_request.created"] });

@@ -1,6 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { EventEmitter } from "node:events";
 import { isIP, type LookupFunction } from "node:net";
-import { Agent, fetch as undiciFetch } from "undici";
+import type { Readable } from "node:stream";
+import { Agent } from "undici";
 import { type WebhookAnswer, type WebhookSender, WebhookUnanswered } from "../../ports/webhook-sender.ts";
 import { describe, isBlockedAddress, urlRefusal } from "./destinations.ts";
 
@@ -33,35 +35,32 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
 };
 
 /** The start of the answer only: a receiver cannot make this process read a large body. */
-const readStart = async (body: ReadableStream<Uint8Array> | null): Promise<string> => {
-  if (!body) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+const readStart = async (body: Readable): Promise<string> => {
+  const chunks: Buffer[] = [];
   let size = 0;
-  while (size < SNIPPET * 4) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).byteLength;
+    if (size >= SNIPPET * 4) break;
   }
-  await reader.cancel().catch(() => undefined);
+  body.destroy();
   return Buffer.concat(chunks).toString("utf8").slice(0, SNIPPET);
 };
 
-const retryAfterOf = (header: string | null): number | undefined => {
-  if (!header) return undefined;
-  const seconds = Number(header);
+const retryAfterOf = (header: string | string[] | undefined): number | undefined => {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
+  const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 };
 
-/** The cause's own message can quote the URL; keep its code, or the refusal. */
-const reasonOf = (error: unknown, timeoutMs: number): string => {
-  if ((error as Error).name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof DestinationRefused) return cause.message;
-  const code = (cause as { code?: unknown } | undefined)?.code;
+/** The error's own message can quote the URL; keep its code, or the refusal. */
+const reasonOf = (error: unknown): string => {
+  const refused = [error, (error as { cause?: unknown }).cause].find((e) => e instanceof DestinationRefused);
+  if (refused) return (refused as DestinationRefused).message;
+  const code = (error as { code?: unknown }).code;
   return `could not reach the endpoint (${String(code ?? (error as Error).name)})`;
 };
 
@@ -100,22 +99,33 @@ export const createHttpWebhookSender = (options: { allowPrivate: boolean }): Web
       // An address written in the URL is never looked up: judged here instead.
       const form = urlRefusal(url, allowPrivate);
       if (form) throw new WebhookUnanswered(form);
+      const target = new URL(url);
+      // One timer for the whole attempt (connect, answer, the start of its body); an emitter as the signal costs
+      // far less than an AbortSignal per attempt.
+      const signal = new EventEmitter();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        signal.emit("abort");
+      }, timeoutMs);
       try {
-        const response = await undiciFetch(url, {
+        const response = await agent.request({
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
           method: "POST",
-          dispatcher: agent,
           headers,
           body,
-          redirect: "manual",
-          signal: AbortSignal.timeout(timeoutMs),
+          signal,
         });
         return {
-          status: response.status,
-          body: await readStart(response.body as ReadableStream<Uint8Array> | null),
-          retryAfterMs: retryAfterOf(response.headers.get("retry-after")),
+          status: response.statusCode,
+          body: await readStart(response.body),
+          retryAfterMs: retryAfterOf(response.headers["retry-after"]),
         };
       } catch (error) {
-        throw new WebhookUnanswered(reasonOf(error, timeoutMs));
+        throw new WebhookUnanswered(timedOut ? `no answer within ${timeoutMs} ms` : reasonOf(error));
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: () => agent.close(),
