@@ -33,7 +33,10 @@ const { values } = parseArgs({
     "webhook-calls": { type: "string", default: "2000" },
     /** Another checkout's apps/server (an older main, say), measured beside this one on each store. */
     against: { type: "string" },
-    /** With --against: how many times each checkout runs on each store, alternating (medians are compared). */
+    /**
+     * How many times each of two compared runs goes on each store, alternating (medians are compared): with and
+     * without a webhook endpoint, and with --against, this checkout and the other.
+     */
     rounds: { type: "string", default: "3" },
   },
 });
@@ -171,25 +174,32 @@ const ratiosOf = (service: LoadResult, bare: LoadResult) => ({
 
 /** What the metrics cost on one store: the service with them against the service without, in this run. */
 const metricsCostOf = (services: ServiceResult[], kind: StoreKind) => {
-  const on = services.find((s) => s.store === kind && s.metrics && !s.webhooks);
+  const on = services.find((s) => s.store === kind && s.metrics);
   const off = services.find((s) => s.store === kind && !s.metrics);
   return on && off ? ratiosOf(on, off) : undefined;
 };
 
-/** What a webhook endpoint costs the send path on one store: the service with one against none, in this run. */
-const webhookCostOf = (services: ServiceResult[], kind: StoreKind) => {
-  const none = services.find((s) => s.store === kind && s.metrics && !s.webhooks);
-  const one = services.find((s) => s.store === kind && s.webhooks);
-  if (!none || !one) return undefined;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** What a webhook endpoint costs the send path on one store: the medians of the runs with one and with none. */
+const webhookCostOf = (runs: ServiceResult[], kind: StoreKind) => {
+  const one = runs.filter((r) => r.store === kind && r.webhooks);
+  const none = runs.filter((r) => r.store === kind && !r.webhooks);
+  if (one.length === 0 || none.length === 0) return undefined;
+  const rps = (rs: ServiceResult[]) => median(rs.map((r) => r.requestsPerSecond));
+  const cpu = (rs: ServiceResult[]) => median(rs.map((r) => r.serverCpuMicrosPerRequest ?? 0));
+  const p99 = (rs: ServiceResult[]) => median(rs.map((r) => r.latencyP99Ms));
   return {
-    ...ratiosOf(one, none),
-    serverCpu: (one.serverCpuMicrosPerRequest ?? 0) / Math.max(1, none.serverCpuMicrosPerRequest ?? 0),
-    events: one.webhooks?.events ?? 0,
-    deliveredByEnd: one.webhooks?.deliveredByEnd ?? 0,
+    rounds: one.length,
+    withRps: one.map((r) => r.requestsPerSecond),
+    withoutRps: none.map((r) => r.requestsPerSecond),
+    throughput: rps(one) / rps(none),
+    serverCpu: cpu(one) / Math.max(1, cpu(none)),
+    p99: p99(one) / Math.max(1, p99(none)),
+    events: one.map((r) => r.webhooks?.events ?? 0),
+    deliveredByEnd: one.map((r) => r.webhooks?.deliveredByEnd ?? 0),
   };
 };
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /** This checkout against the other, per store: the medians of their alternating runs. */
 const comparisonsOf = (runs: ServiceResult[]) =>
@@ -226,10 +236,15 @@ const main = async () => {
     }
     const services: ServiceResult[] = [];
     const against: ServiceResult[] = [];
+    const webhookRuns: ServiceResult[] = [];
     for (const kind of kinds) {
       services.push(await measureService(stores, kind, { metrics: true }));
       services.push(await measureService(stores, kind, { metrics: false }));
-      services.push(await measureService(stores, kind, { metrics: true, webhookEndpoint: true }));
+      // With a webhook endpoint and without, in turn, several times: the machine's drift lands on both.
+      for (let round = 0; round < Number(values.rounds); round++) {
+        webhookRuns.push(await measureService(stores, kind, { metrics: true, webhookEndpoint: true }));
+        webhookRuns.push(await measureService(stores, kind, { metrics: true }));
+      }
       // The two checkouts in turn, several times: the machine's drift lands on both.
       const other = checkouts[1];
       for (let round = 0; other && round < Number(values.rounds); round++) {
@@ -244,8 +259,7 @@ const main = async () => {
     console.log(line("bare", bareResult));
     for (const service of services) {
       const r = ratiosOf(service, bareResult);
-      const variant = service.webhooks ? ", webhook endpoint" : service.metrics ? "" : ", no metrics";
-      console.log(line(`service (${service.store}${variant})`, service));
+      console.log(line(`service (${service.store}${service.metrics ? "" : ", no metrics"})`, service));
       console.log(
         `${"  ratio".padEnd(31)} throughput ${r.throughput.toFixed(2)}x  p50 ${r.p50.toFixed(2)}x  p99 ${r.p99.toFixed(2)}x  (audit rows written: ${service.auditRows})`,
       );
@@ -271,10 +285,13 @@ const main = async () => {
     }
 
     for (const kind of kinds) {
-      const cost = webhookCostOf(services, kind);
+      const cost = webhookCostOf(webhookRuns, kind);
       if (!cost) continue;
       console.log(
-        `webhook endpoint cost (${kind}): with one/none throughput ${cost.throughput.toFixed(3)}x  server CPU ${cost.serverCpu.toFixed(3)}x  p99 ${cost.p99.toFixed(2)}x  (${cost.deliveredByEnd} of ${cost.events} events delivered by the end of the load)`,
+        `webhook endpoint cost (${kind}): ${cost.withoutRps.map((r) => r.toFixed(0)).join(", ")} req/s with none; ${cost.withRps.map((r) => r.toFixed(0)).join(", ")} with one`,
+      );
+      console.log(
+        `${"  one / none (medians)".padEnd(31)} throughput ${cost.throughput.toFixed(3)}x  server CPU ${cost.serverCpu.toFixed(3)}x  p99 ${cost.p99.toFixed(2)}x  (delivered by the end of each load: ${cost.deliveredByEnd.map((d, i) => `${d} of ${cost.events[i]}`).join(", ")} events)`,
       );
     }
 
@@ -350,7 +367,12 @@ const main = async () => {
           profile: Object.fromEntries(profile),
           writerFloor,
           metricsCost: Object.fromEntries(kinds.map((kind) => [kind, metricsCostOf(services, kind) ?? null])),
-          webhookCost: Object.fromEntries(kinds.map((kind) => [kind, webhookCostOf(services, kind) ?? null])),
+          webhookCost: {
+            runs: webhookRuns,
+            byStore: Object.fromEntries(
+              kinds.map((kind) => [kind, webhookCostOf(webhookRuns, kind) ?? null]),
+            ),
+          },
           webhookDispatch: dispatch,
           chainCost,
           audit: values["skip-audit"] ? null : { smallRows: small, largeRows: large, queries: audit },

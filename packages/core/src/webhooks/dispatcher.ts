@@ -79,7 +79,7 @@ export const createWebhookDispatcher = (deps: DispatcherDeps, settings: Dispatch
     done: (disabled: string | null) => void;
     fail: (e: unknown) => void;
   }[] = [];
-  let flushing: Promise<void> | undefined;
+  let flushing = false;
   const flush = async () => {
     while (unrecorded.length > 0) {
       const taken = unrecorded.splice(0, RECORD_BATCH);
@@ -88,17 +88,20 @@ export const createWebhookDispatcher = (deps: DispatcherDeps, settings: Dispatch
           recordAttemptsProgram,
           taken.map((t) => t.record),
         );
-        taken.forEach((t, i) => t.done(disabled[i] ?? null));
+        for (const [i, t] of taken.entries()) t.done(disabled[i] ?? null);
       } catch (error) {
         for (const t of taken) t.fail(error);
       }
     }
-    flushing = undefined;
+    flushing = false;
   };
   const record = (attemptRecord: AttemptRecord) =>
     new Promise<string | null>((done, fail) => {
       unrecorded.push({ record: attemptRecord, done, fail });
-      flushing ??= flush();
+      if (!flushing) {
+        flushing = true;
+        void flush();
+      }
     });
 
   const attempt = async ({ delivery, body, endpoint }: Work): Promise<void> => {
