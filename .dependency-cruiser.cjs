@@ -1,8 +1,11 @@
 // The import rule of docs/architecture.md, checked by `pnpm lint` (and so by CI).
 // Layers of @payreq/core, bottom up: domain → ports → features and adapters → composition.
 const CORE = "^packages/core/src/";
-/** Adapters: the stores, the upstream platform's client, the SMTP and SMS senders, the webhooks' HTTP client. */
-const ADAPTERS = `${CORE}(store|platform/upstream|notify/senders|webhooks/http)/`;
+/**
+ * Adapters: the stores, the upstream platform's client, the SMTP and SMS senders, the webhooks' HTTP client, the
+ * card processor (Stripe).
+ */
+const ADAPTERS = `${CORE}(store|platform/upstream|notify/senders|webhooks/http|payments/stripe)/`;
 /** The files that wire features and adapters together; nothing else in core imports them. */
 const COMPOSITION = `${CORE}(index|create-core|programs|open-store|sqlite-worker-main|sqlite-worker-entry|testing|profiling)\\.(ts|mjs)$`;
 const TESTS = "(\\.test\\.ts$|^packages/[^/]+/test/|^apps/server/test/)";

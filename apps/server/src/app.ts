@@ -1,5 +1,6 @@
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from "@payreq/core";
 import { Hono } from "hono";
+import { createBackground } from "./http/background.ts";
 import type { AppDeps, AppEnv } from "./http/env.ts";
 import { errorResponse } from "./http/envelope.ts";
 import { observeRequests } from "./http/request-log.ts";
@@ -10,12 +11,15 @@ import { registerDocsRoutes } from "./openapi/docs-routes.ts";
 import { registerOpsConsole } from "./ops/ops-console.ts";
 import { registerPaymentPageRoutes } from "./pay/payment-page-routes.ts";
 import { registerAuditLogRoutes } from "./rest/audit-log-routes.ts";
+import { registerDealerRoutes } from "./rest/dealer-routes.ts";
+import { registerProviderCallbackRoutes } from "./rest/provider-callbacks.ts";
 import { registerSendPaymentRequestRoute } from "./rest/send-payment-request-route.ts";
 import { registerUpstreamV4Routes } from "./rest/upstream-v4-routes.ts";
 import { registerWebhookEndpointRoutes } from "./rest/webhook-endpoint-routes.ts";
 import { mountTrpc } from "./trpc/mount-trpc.ts";
 
-export type AppOptions = Omit<AppDeps, "metrics" | "chain"> & {
+export type AppOptions = Omit<AppDeps, "metrics" | "chain" | "background"> & {
+  background?: AppDeps["background"] | undefined;
   metrics?: AppDeps["metrics"] | undefined;
   /** Shared with serve's chain verifier; an app of its own by default. */
   chain?: AppDeps["chain"] | undefined;
@@ -29,6 +33,7 @@ export const createApp = (options: AppOptions) => {
     ...options,
     metrics,
     chain: options.chain ?? createChainStatus({ store: core.store, metrics, now: () => core.clock.now() }),
+    background: options.background ?? createBackground(core.deps.logger),
   };
   const app = new Hono<AppEnv>();
   const { logger } = deps.core.deps;
@@ -61,6 +66,8 @@ export const createApp = (options: AppOptions) => {
   // An aggregator in upstream mode is not itself a platform: its platform is the v4 client.
   if (deps.core.deps.platform.kind === "embedded") registerUpstreamV4Routes(app, deps);
   registerPaymentPageRoutes(app, deps);
+  registerProviderCallbackRoutes(app, deps);
+  registerDealerRoutes(app, deps);
   registerOpsConsole(app, deps);
   mountTrpc(app, deps);
 

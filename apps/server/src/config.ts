@@ -172,6 +172,26 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^\+[1-9]\d{1,14}$/, "PAYREQ_SMS_FROM must be an E.164 number such as +13125550000")
     .optional(),
+  PAYREQ_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "PAYREQ_PUBLIC_URL must be an http(s) URL" })
+    .optional(),
+  PAYREQ_STRIPE_SECRET_KEY: z
+    .string()
+    .regex(
+      /^(sk|rk)_[A-Za-z0-9_]{8,}$/,
+      "PAYREQ_STRIPE_SECRET_KEY must be a Stripe secret key (sk_… or rk_…)",
+    )
+    .optional(),
+  PAYREQ_STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(
+      /^whsec_[A-Za-z0-9+/=]{8,}(,whsec_[A-Za-z0-9+/=]{8,})*$/,
+      "PAYREQ_STRIPE_WEBHOOK_SECRET must be Stripe signing secrets (whsec_…), comma-separated",
+    )
+    .optional(),
+  PAYREQ_STRIPE_API_URL: z
+    .url({ protocol: /^https?$/, error: "PAYREQ_STRIPE_API_URL must be an http(s) URL" })
+    .optional(),
 });
 
 export type Config = {
@@ -214,6 +234,10 @@ export type Config = {
   smtp?: { url: string; from: string; fromName?: string | undefined } | undefined;
   upstream?: { baseUrl: string; username: string; password: string; timeoutMs: number } | undefined;
   sms?: { baseUrl: string; accountSid: string; authToken: string; from: string } | undefined;
+  /** The service's public address (callbacks name it); undefined: the payment URL base's origin. */
+  publicUrl?: string | undefined;
+  /** Card payments through Stripe Checkout; undefined: the payment page takes none. */
+  stripe?: { secretKey: string; webhookSecrets: string[]; apiUrl?: string | undefined } | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -255,6 +279,11 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       ? (["PAYREQ_SMS_ACCOUNT_SID", "PAYREQ_SMS_AUTH_TOKEN", "PAYREQ_SMS_FROM"] as const)
           .filter((name) => !c[name])
           .map((name) => `${name}: required to send texts through an SMS provider`)
+      : []),
+    ...(c.PAYREQ_STRIPE_SECRET_KEY || c.PAYREQ_STRIPE_WEBHOOK_SECRET
+      ? (["PAYREQ_STRIPE_SECRET_KEY", "PAYREQ_STRIPE_WEBHOOK_SECRET"] as const)
+          .filter((name) => !c[name])
+          .map((name) => `${name}: required to take card payments through Stripe`)
       : []),
   ];
   if (missing.length > 0)
@@ -320,6 +349,15 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
             accountSid: c.PAYREQ_SMS_ACCOUNT_SID,
             authToken: c.PAYREQ_SMS_AUTH_TOKEN,
             from: c.PAYREQ_SMS_FROM,
+          }
+        : undefined,
+    publicUrl: c.PAYREQ_PUBLIC_URL?.replace(/\/+$/, ""),
+    stripe:
+      c.PAYREQ_STRIPE_SECRET_KEY && c.PAYREQ_STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: c.PAYREQ_STRIPE_SECRET_KEY,
+            webhookSecrets: c.PAYREQ_STRIPE_WEBHOOK_SECRET.split(","),
+            apiUrl: c.PAYREQ_STRIPE_API_URL,
           }
         : undefined,
   };

@@ -10,6 +10,7 @@ import {
   createCore,
   createHttpWebhookSender,
   createNotifier,
+  createStripeProcessor,
   createUpstreamPlatform,
   createUuidV7Generator,
   type Logger,
@@ -19,9 +20,11 @@ import {
 } from "@payreq/core";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import type { Background } from "./http/background.ts";
 import { trustProxies } from "./http/client-address.ts";
 import type { ChainStatus } from "./observability/chain-status.ts";
 import { disabledMetrics, type ServiceMetrics } from "./observability/service-metrics.ts";
+import { SMS_STATUS_PATH } from "./server-paths.ts";
 
 export type RunningServer = {
   url: string;
@@ -33,6 +36,16 @@ export type RunningServer = {
   /** Stops accepting, lets in-flight calls finish (up to `graceMs`), then closes the database. */
   shutdown(graceMs?: number): Promise<void>;
 };
+
+/** The service's public address: PAYREQ_PUBLIC_URL, else the origin of the payment links. */
+export const publicUrlOf = (config: Pick<Config, "publicUrl" | "paymentUrlBase">) =>
+  config.publicUrl ?? new URL(config.paymentUrlBase).origin;
+
+/** Where Stripe's hosted checkout lives (and a stand-in's, when PAYREQ_STRIPE_API_URL points at one). */
+const checkoutOriginsOf = (stripe: NonNullable<Config["stripe"]>) => [
+  "https://checkout.stripe.com",
+  ...(stripe.apiUrl ? [new URL(stripe.apiUrl).origin] : []),
+];
 
 /** The configured store: PostgreSQL when PAYREQ_DATABASE_URL is set, else the SQLite file. */
 export const openConfiguredStore = (
@@ -57,7 +70,10 @@ export const buildCore = (
 ): Core & { close(): void } => {
   const ids = createUuidV7Generator();
   const notifier = createNotifier(
-    { smtp: config.smtp && { ...config.smtp, timeoutMs: config.deliveryTimeoutMs }, sms: config.sms },
+    {
+      smtp: config.smtp && { ...config.smtp, timeoutMs: config.deliveryTimeoutMs },
+      sms: config.sms && { ...config.sms, statusCallbackUrl: `${publicUrlOf(config)}${SMS_STATUS_PATH}` },
+    },
     ids,
   );
   const clock = systemClock;
@@ -74,6 +90,7 @@ export const buildCore = (
     ...(upstream ? { platform: upstream } : {}),
     paymentUrls: { baseUrl: config.paymentUrlBase, ttlMs: config.paymentUrlTtlMs },
     deliveryTimeoutMs: config.deliveryTimeoutMs,
+    ...(config.stripe ? { cardProcessor: createStripeProcessor(config.stripe) } : {}),
   });
   metrics.watch(core, upstream?.circuitState);
   return {
@@ -153,8 +170,18 @@ export const startServer = async (
   core: Core,
   config: Pick<Config, "host" | "port"> &
     Partial<ConnectionLimits> &
-    Partial<Pick<Config, "hsts" | "opsSessionSecret" | "trustedProxies">>,
-  observability: { metrics?: ServiceMetrics; chain?: ChainStatus } = {},
+    Partial<
+      Pick<
+        Config,
+        "hsts" | "opsSessionSecret" | "trustedProxies" | "stripe" | "sms" | "publicUrl" | "paymentUrlBase"
+      >
+    >,
+  observability: {
+    metrics?: ServiceMetrics;
+    chain?: ChainStatus;
+    background?: Background;
+    onEvents?: () => void;
+  } = {},
 ): Promise<RunningServer> => {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config };
   const app = createApp({
@@ -164,6 +191,16 @@ export const startServer = async (
     opsSessionSecret: config.opsSessionSecret,
     metrics: observability.metrics,
     chain: observability.chain,
+    background: observability.background,
+    onEvents: observability.onEvents,
+    checkoutOrigins: config.stripe ? checkoutOriginsOf(config.stripe) : undefined,
+    smsStatus:
+      config.sms && config.paymentUrlBase
+        ? {
+            authToken: config.sms.authToken,
+            url: `${publicUrlOf({ publicUrl: config.publicUrl, paymentUrlBase: config.paymentUrlBase })}${SMS_STATUS_PATH}`,
+          }
+        : undefined,
   });
   const overCap = new WeakSet<Socket>();
   let open = 0;

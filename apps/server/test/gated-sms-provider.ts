@@ -11,9 +11,15 @@ export const SMS_ACCOUNT = "AC00000000000000000000000000000016";
 export const startGatedSmsProvider = async () => {
   let gate: { arrived: () => void; released: Promise<void> } | undefined;
   let sent = 0;
+  /** Each text's form as posted (To, From, Body, StatusCallback), with the sid it was given. */
+  const texts: { sid: string; form: Record<string, string> }[] = [];
   const server = createServer((req, res) => {
-    req.resume();
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
     req.on("end", async () => {
+      const sid = `SM${String(++sent).padStart(32, "0")}`;
+      texts.push({ sid, form: Object.fromEntries(new URLSearchParams(body).entries()) });
       const held = gate;
       gate = undefined;
       if (held) {
@@ -21,7 +27,7 @@ export const startGatedSmsProvider = async () => {
         await held.released;
       }
       res.writeHead(201, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ sid: `SM${String(++sent).padStart(32, "0")}`, status: "queued" }));
+      res.end(JSON.stringify({ sid, status: "queued" }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -33,6 +39,7 @@ export const startGatedSmsProvider = async () => {
       PAYREQ_SMS_AUTH_TOKEN: "gated-sms-token",
       PAYREQ_SMS_FROM: "+13125550000",
     },
+    texts,
     hold: () => {
       let release = () => {};
       const released = new Promise<void>((resolve) => {

@@ -412,6 +412,28 @@ export const ERRORS = {
     "Webhook delivery not found",
     "No delivery with this id belongs to the endpoint in the path.",
   ),
+  PROCESSOR_SIGNATURE_INVALID: entry(
+    109033,
+    "PROCESSOR_SIGNATURE_INVALID",
+    400,
+    "The webhook's signature does not verify",
+    "The Stripe-Signature header is missing, does not match the body under any configured signing secret, or is older than 5 minutes.",
+  ),
+  DEALER_NOT_FOUND: entry(109034, "DEALER_NOT_FOUND", 404, "Dealer not found", "No dealer with this id."),
+  PAYMENTS_NOT_CONFIGURED: entry(
+    109035,
+    "PAYMENTS_NOT_CONFIGURED",
+    404,
+    "Online payment is not configured",
+    "This service takes no card payments: PAYREQ_STRIPE_SECRET_KEY and PAYREQ_STRIPE_WEBHOOK_SECRET are not set.",
+  ),
+  MESSAGE_STATUS_SIGNATURE_INVALID: entry(
+    109036,
+    "MESSAGE_STATUS_SIGNATURE_INVALID",
+    403,
+    "The status callback's signature does not verify",
+    "The X-Twilio-Signature header is missing or does not match the callback's URL and parameters.",
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export const WARNINGS = {

@@ -9,6 +9,8 @@ export const Scopes = {
   departmentRead: "payment.department.read",
   /** Register and manage the department's webhook endpoints, and read and replay their deliveries. */
   webhooksManage: "payment.webhooks.manage",
+  /** A dealer's payment settings: its Stripe connected account. Held for every department of the dealer. */
+  dealersManage: "payment.dealers.manage",
 } as const;
 
 export type Scope = (typeof Scopes)[keyof typeof Scopes];

@@ -10,7 +10,12 @@ import type { PaymentUrlSettings } from "./domain/payment-request.ts";
 import { createIdempotencyStore } from "./idempotency/idempotency-keys.ts";
 import { observeNotifier } from "./notify/observed-notifier.ts";
 import { createTemplateStore } from "./notify/template-store.ts";
+import { startCheckout } from "./payments/checkout.ts";
+import { refundDoublePayments } from "./payments/double-payments.ts";
+import { handleProcessorEvent } from "./payments/processor-events.ts";
+import { sendPendingReceipts } from "./payments/receipts.ts";
 import { createEmbeddedPlatform } from "./platform/embedded/embedded-platform.ts";
+import type { CardProcessor } from "./ports/card-processor.ts";
 import { type Clock, type IdGenerator, systemClock } from "./ports/clock.ts";
 import { type Logger, silentLogger } from "./ports/logger.ts";
 import { type Metrics, noMetrics } from "./ports/metrics.ts";
@@ -38,6 +43,8 @@ export type CoreOptions = {
   webhookSender?: WebhookSender;
   scrypt?: ScryptParams;
   authentication?: Partial<AuthenticatorOptions>;
+  /** The card processor of the payment page (Stripe); without one, the page takes no payment. */
+  cardProcessor?: CardProcessor;
 };
 
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
@@ -76,7 +83,31 @@ export const createCore = (options: CoreOptions) => {
   });
   const webhookSender = options.webhookSender ?? createHttpWebhookSender({ allowPrivate: false });
   const webhooks = createWebhookApi({ ...deps, webhookSender });
-  return { store, deps, credentials, authenticator, clock, ids, paymentUrls, webhookSender, webhooks };
+  const processor = options.cardProcessor;
+  const payments = processor
+    ? {
+        processor,
+        startCheckout: (page: Parameters<typeof startCheckout>[1], token: string) =>
+          startCheckout({ ...deps, processor }, page, token),
+        handleEvent: (event: Parameters<typeof handleProcessorEvent>[1]) => handleProcessorEvent(deps, event),
+        refundDoublePayments: (only?: string) => refundDoublePayments({ ...deps, processor }, only),
+      }
+    : undefined;
+  /** Receipts are sent with or without a processor (a payment may have been taken before it was turned off). */
+  const sendReceipts = () => sendPendingReceipts(deps);
+  return {
+    store,
+    deps,
+    credentials,
+    authenticator,
+    clock,
+    ids,
+    paymentUrls,
+    webhookSender,
+    webhooks,
+    payments,
+    sendReceipts,
+  };
 };
 
 export type Core = ReturnType<typeof createCore>;

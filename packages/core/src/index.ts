@@ -40,10 +40,12 @@ export {
   voidInvoice,
 } from "./invoices/record-payment.ts";
 export { listOutbox, type OutboxEntry } from "./notify/list-outbox.ts";
+export { type MessageStatusOutcome, recordMessageStatus } from "./notify/message-status.ts";
 export { createNotifier, type NotifierSettings } from "./notify/senders/create-notifier.ts";
 export { createTemplateStore, TemplateError } from "./notify/template-store.ts";
 export { TEMPLATE_KINDS } from "./notify/templates.ts";
 export { isPostgresUrl, openStore, type StoreOptions } from "./open-store.ts";
+export { type ConsolePayment, listConsolePayments } from "./ops/console-payments.ts";
 export {
   type ConsoleMessage,
   customerName,
@@ -63,13 +65,28 @@ export {
   replayFromConsole,
 } from "./ops/console-webhooks.ts";
 export { resendUncertainMessage } from "./ops/resend-message.ts";
+export type { CheckoutOutcome } from "./payments/checkout.ts";
+export { type CheckoutSessionRow, listSessions } from "./payments/checkout-rows.ts";
+export {
+  dealerPaymentSettings,
+  getDealerPaymentSettings,
+  setDealerStripeAccount,
+} from "./payments/dealer-payment-settings.ts";
+export type { EventHandled } from "./payments/processor-events.ts";
+export { createStripeProcessor, type StripeSettings } from "./payments/stripe/stripe-processor.ts";
 export { expireLinks } from "./platform/embedded/link-expiry.ts";
 export type { BreakerState } from "./platform/upstream/circuit-breaker.ts";
 export { createUpstreamPlatform } from "./platform/upstream/upstream-platform.ts";
 export type { UpstreamSettings } from "./platform/upstream/v4-client.ts";
+export {
+  type CardProcessor,
+  ProcessorError,
+  type ProcessorEvent,
+  ProcessorSignatureError,
+} from "./ports/card-processor.ts";
 export { type Clock, type IdGenerator, systemClock } from "./ports/clock.ts";
 export { type LogFields, type Logger, silentLogger } from "./ports/logger.ts";
-export { type Metrics, noMetrics, type WebhookAttemptResult } from "./ports/metrics.ts";
+export { type Metrics, noMetrics, type PaymentResult, type WebhookAttemptResult } from "./ports/metrics.ts";
 export type { Notifier } from "./ports/notifier.ts";
 export type { PaymentsPlatform } from "./ports/platform.ts";
 export {

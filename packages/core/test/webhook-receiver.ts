@@ -74,6 +74,11 @@ export const startWebhookReceiver = async (options: { secret?: string; delayMs?:
     },
     /** Resolves once `count` deliveries have arrived. */
     waitFor: (count: number) => until(() => received.length >= count),
+    /** Resolves with the first `count` deliveries that match, once they have arrived. */
+    waitForMatching: async (count: number, matches: (delivery: Received) => boolean) => {
+      await until(() => received.filter(matches).length >= count);
+      return received.filter(matches).slice(0, count);
+    },
     /** Resolves once deliveries with `count` different webhook-ids have arrived (repeats not counted). */
     waitForDistinct: (count: number) =>
       until(() => new Set(received.map((r) => r.headers["webhook-id"])).size >= count),

@@ -1,3 +1,4 @@
+import { Scopes } from "@payreq/contracts";
 import type { DemoData } from "@payreq/core";
 
 /** What `serve` prints after seeding: the credentials and a request that works as pasted. */
@@ -16,7 +17,7 @@ export const demoBanner = (demo: DemoData, url: string): string => {
     "Demo data seeded. These passwords are shown once:",
     `  ${sunriseSender.username.padEnd(18)} ${sunriseSender.password}   ${sunriseSender.scope} on ${sunriseSender.departmentUuid}`,
     `  ${harborSender.username.padEnd(18)} ${harborSender.password}   ${harborSender.scope} on ${harborSender.departmentUuid}`,
-    `  ${ops.username.padEnd(18)} ${ops.password}   ${ops.scope} on *`,
+    `  ${ops.username.padEnd(18)} ${ops.password}   ${ops.scope} and ${Scopes.dealersManage} on *`,
     `  ${aggregator.username.padEnd(18)} ${aggregator.password}   the v4 scopes on *, for an aggregator in upstream mode`,
     `  ${sunriseIntegrator.username.padEnd(18)} ${sunriseIntegrator.password}   ${sunriseIntegrator.scope} on ${sunriseIntegrator.departmentUuid}`,
     "",

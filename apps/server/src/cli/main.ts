@@ -4,6 +4,7 @@ import { ConfigError, readConfig } from "../config.ts";
 import { UsageError } from "../formats/output.ts";
 import { AUDIT_FLAG_OPTIONS, runAudit } from "./audit-command.ts";
 import { runCredentials } from "./credentials-command.ts";
+import { runDealers } from "./dealers-command.ts";
 import { runDemoSeed } from "./demo-command.ts";
 import { runInvoices } from "./invoices-command.ts";
 import { runOutbox } from "./outbox-command.ts";
@@ -51,6 +52,9 @@ Commands:
                                                deliveries with their attempts, newest first
   webhooks replay <deliveryId> | --endpoint ID --since T
                                                queue deliveries again, with their original webhook-id
+  dealers list|show <dealerUuid> [--json]      the dealers' payment settings (Stripe account, currency)
+  dealers stripe-account <dealerUuid> <acct_…|none>
+                                               connect (or disconnect) the dealer's Stripe account
 
 Every command prints JSON with --json. Configuration comes from the environment (see the README:
 PORT, HOST, PAYREQ_DATABASE, ...); PAYREQ_DATABASE is relative to the directory the command runs in.`;
@@ -103,6 +107,8 @@ const main = async (argv: string[]): Promise<number> => {
       return runInvoices(config, rest, values);
     case "webhooks":
       return runWebhooks(config, rest, values);
+    case "dealers":
+      return runDealers(config, rest, values);
     default:
       throw new UsageError(`unknown command: ${command}`);
   }

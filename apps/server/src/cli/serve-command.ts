@@ -1,10 +1,12 @@
 import { type Logger, type Store, seedDemo } from "@payreq/core";
 import type { Config } from "../config.ts";
+import { createBackground } from "../http/background.ts";
 import { createLogger } from "../logger.ts";
 import { createChainStatus } from "../observability/chain-status.ts";
 import { startChainVerifier } from "../observability/chain-verifier.ts";
 import { type MetricsServer, startMetricsServer } from "../observability/metrics-server.ts";
 import { createServiceMetrics, disabledMetrics } from "../observability/service-metrics.ts";
+import { startPaymentFollowUps } from "../payments/payment-follow-ups.ts";
 import { startReminderScheduler } from "../reminders/reminder-scheduler.ts";
 import { buildCore, openConfiguredStore, type RunningServer, startServer } from "../server.ts";
 import { startWebhookScheduler } from "../webhooks/webhook-scheduler.ts";
@@ -19,16 +21,36 @@ type Started = {
   verifier?: ReturnType<typeof startChainVerifier>;
   reminders?: ReturnType<typeof startReminderScheduler>;
   webhooks?: ReturnType<typeof startWebhookScheduler>;
+  followUps?: ReturnType<typeof startPaymentFollowUps>;
+  background?: ReturnType<typeof createBackground>;
   pruning?: ReturnType<typeof setInterval>;
 };
 
 /** Every step runs even if one before it failed: anything left open would keep the process alive. */
 const stopStarted = async (started: Started) => {
-  const { pruning, verifier, reminders, webhooks, server, database, core, metricsServer } = started;
+  const {
+    pruning,
+    verifier,
+    reminders,
+    webhooks,
+    followUps,
+    background,
+    server,
+    database,
+    core,
+    metricsServer,
+  } = started;
   clearInterval(pruning);
   const steps = [
     // The chain's walk and a reminder run read the database: they end before it closes.
-    () => Promise.all([verifier?.stop(), reminders?.stop(), webhooks?.stop()]),
+    () =>
+      Promise.all([
+        verifier?.stop(),
+        reminders?.stop(),
+        webhooks?.stop(),
+        followUps?.stop(),
+        background?.idle(),
+      ]),
     // The server's shutdown lets in-flight calls finish, then closes the database.
     () => (server ? server.shutdown() : database?.close()),
     () => core?.close(),
@@ -102,7 +124,15 @@ export const runServe = async (config: Config): Promise<number> => {
     const seeded = config.demo ? await seedDemo(database, core.credentials, core.clock) : undefined;
     // One state for the console's chain status and the gauges, whichever verified last.
     const chain = createChainStatus({ store: database, metrics, now: () => core.clock.now() });
-    const server = await startServer(core, config, { metrics, chain });
+    const background = createBackground(logger);
+    started.background = background;
+    const server = await startServer(core, config, {
+      metrics,
+      chain,
+      background,
+      // A payment's events: the dispatcher looks at once rather than at its next turn.
+      onEvents: () => void started.webhooks?.runNow(),
+    });
     started.server = server;
     // With PORT=0 the port is known only now; links built from it must name it.
     if (config.paymentUrlBaseFromPort && config.port === 0) {
@@ -117,6 +147,7 @@ export const runServe = async (config: Config): Promise<number> => {
         intervalMs: config.reminderIntervalMs,
         logger,
       });
+      started.followUps = startPaymentFollowUps({ core, intervalMs: config.reminderIntervalMs, logger });
     }
     if (config.webhooks) {
       started.webhooks = startWebhookScheduler({ core, ...config.webhooks, logger });
@@ -144,6 +175,11 @@ export const runServe = async (config: Config): Promise<number> => {
       email: config.smtp ? "smtp" : "outbox",
       text: config.sms ? "sms" : "outbox",
       reminders: config.reminderIntervalMs ? `every ${config.reminderIntervalMs / 1000} s` : "off",
+      payments: config.stripe
+        ? config.stripe.apiUrl
+          ? `stripe at ${config.stripe.apiUrl}`
+          : "stripe"
+        : "off",
       webhooks: config.webhooks
         ? config.webhooksAllowPrivate
           ? "on, private destinations allowed"

@@ -1,6 +1,7 @@
 import type { CallMeta, Core, Principal } from "@payreq/core";
 import type { ChainStatus } from "../observability/chain-status.ts";
 import type { ServiceMetrics } from "../observability/service-metrics.ts";
+import type { Background } from "./background.ts";
 import type { TrustedProxies } from "./client-address.ts";
 
 export type AppVariables = {
@@ -32,4 +33,12 @@ export type AppDeps = {
   metrics: ServiceMetrics;
   /** The audit chain's last verification: the console shows it, and serve's periodic verifier updates it. */
   chain: ChainStatus;
+  /** Work started by a request and not waited for (receipts, refunds after Stripe's webhook). */
+  background: Background;
+  /** Origins the payment page's Pay form may lead to (the processor's hosted checkout). */
+  checkoutOrigins?: readonly string[] | undefined;
+  /** The SMS provider's status callbacks: its auth token signs them, over this public URL. */
+  smsStatus?: { authToken: string; url: string } | undefined;
+  /** Events were raised outside a call (a payment): the webhook dispatcher may look at once. */
+  onEvents?: (() => void) | undefined;
 };

@@ -56,6 +56,18 @@ export const createCoreMetrics = (registry: Registry): Metrics => {
     help: "Webhook endpoints the dispatcher disabled (a 410 answer, or failing for 5 days)",
     registers,
   });
+  const payments = new Counter({
+    name: "payreq_payments_total",
+    help: "Card payments by result: paid (recorded on the invoice), refunded (a second payment of a paid invoice, refunded), failed, expired (a session left unpaid)",
+    labelNames: ["result"] as const,
+    registers,
+  });
+  const collected = new Counter({
+    name: "payreq_payments_collected_cents_total",
+    help: "Amount collected by card, in cents, by department (one series per department of the database)",
+    labelNames: ["department"] as const,
+    registers,
+  });
   const auditRows = new Counter({
     name: "payreq_audit_rows_written_total",
     help: "Audit rows committed, by the outcome they record",
@@ -87,6 +99,10 @@ export const createCoreMetrics = (registry: Registry): Metrics => {
     },
     webhookEndpointDisabled() {
       webhookDisabled.inc();
+    },
+    payment(result, departmentUuid, amountCents) {
+      payments.inc({ result });
+      if (result === "paid") collected.inc({ department: departmentUuid }, amountCents);
     },
     auditRow(outcome, writing) {
       writing.then(

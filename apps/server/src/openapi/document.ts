@@ -1,4 +1,5 @@
 import { aggregatorPaths } from "./aggregator-paths.ts";
+import { paymentPaths } from "./payment-paths.ts";
 import { publicPaths } from "./public-paths.ts";
 import { HEADERS } from "./responses.ts";
 import { componentSchemas } from "./schemas.ts";
@@ -25,12 +26,17 @@ export const createOpenApiDocument = () => ({
       description:
         "Where a dealer's systems hear what happened: endpoints, their deliveries and replays. Events are POSTed signed per Standard Webhooks (schema WebhookEvent)",
     },
+    {
+      name: "Payments",
+      description:
+        "Card payments through Stripe Checkout: Stripe's and the SMS provider's callbacks, and the dealers' Stripe accounts",
+    },
     { name: "v4 platform", description: "The platform's endpoints an aggregator in upstream mode calls" },
     { name: "Payment page", description: "Public: what the customer opens from the text or email" },
     { name: "Health", description: "Public: liveness and readiness" },
     { name: "Documentation", description: "Public: this document" },
   ],
-  paths: { ...aggregatorPaths, ...webhookPaths, ...v4Paths, ...publicPaths },
+  paths: { ...aggregatorPaths, ...webhookPaths, ...paymentPaths, ...v4Paths, ...publicPaths },
   components: {
     securitySchemes: {
       basicAuth: {

@@ -2,12 +2,15 @@ import {
   AuditListResponse,
   AuditRecord,
   AuditRecordSummary,
+  DealerPaymentSettings,
+  DealerPaymentSettingsResponse,
   ErrorEnvelope,
   ErrorItem,
   InvoicePaymentRequest,
   InvoiceStateResponse,
   SendPaymentRequestBody,
   SendPaymentRequestResponse,
+  StripeAccountChange,
   UpstreamDepartmentResponse,
   UpstreamInvoiceRequest,
   UpstreamInvoiceResponse,
@@ -38,6 +41,20 @@ const DealerOrderReadResponse = UpstreamOrderResponse.omit({ created: true });
 
 /** app.ts answers these inline; described here so that the document covers them too. */
 export const HealthResponse = z.object({ status: z.literal("ok") });
+/** What Stripe's and the SMS provider's callbacks are answered (see rest/provider-callbacks.ts). */
+export const ProcessorEventReceived = z.object({
+  errors: z.array(z.never()),
+  warnings: z.array(z.never()),
+  received: z.literal(true),
+  duplicate: z.boolean().meta({ description: "The event was handled before: nothing was done again" }),
+  outcome: z.string().meta({ description: "What handling it did, for the processor's logs and ops" }),
+  invoiceUuid: z.string().optional(),
+});
+export const MessageStatusReceived = z.object({
+  errors: z.array(z.never()),
+  warnings: z.array(z.never()),
+  outcome: z.enum(["recorded", "unchanged", "unknown-message", "not-final"]),
+});
 export const ReadinessResponse = z.object({
   status: z.enum(["ready", "not migrated", "database unavailable"]),
 });
@@ -74,6 +91,11 @@ const COMPONENTS = {
   WebhookReplayRequest,
   WebhookReplayResponse,
   WebhookEvent,
+  DealerPaymentSettings,
+  DealerPaymentSettingsResponse,
+  StripeAccountChange,
+  ProcessorEventReceived,
+  MessageStatusReceived,
   HealthResponse,
   ReadinessResponse,
 } satisfies Record<string, z.ZodType>;

@@ -16,6 +16,7 @@ import { registerOutboxRoutes } from "./outbox-routes.ts";
 import { registerOverviewRoutes } from "./overview-routes.ts";
 import { messagePage } from "./pages/message-page.ts";
 import { isSignInNotice, signInPage } from "./pages/sign-in-page.ts";
+import { registerPaymentRoutes } from "./payments-routes.ts";
 import { createSessions } from "./session.ts";
 import { registerWebhookRoutes } from "./webhooks-routes.ts";
 
@@ -72,6 +73,7 @@ export const createOpsConsole = (appDeps: AppDeps, options: OpsConsoleOptions = 
   registerCallsRoutes(ops, deps, guard);
   registerOutboxRoutes(ops, deps, guard, every(form, guard));
   registerWebhookRoutes(ops, deps, guard, every(form, guard));
+  registerPaymentRoutes(ops, deps, guard);
 
   ops.all("*", (c) => c.html(messagePage({ title: "Not found" }, "No such page", ["Go to /ops."]), 404));
   ops.onError((error, c) => {

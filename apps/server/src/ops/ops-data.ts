@@ -9,6 +9,7 @@ import {
   listConsoleDeliveries,
   listConsoleEndpoints,
   listConsoleMessages,
+  listConsolePayments,
   listOutbox,
   type MessagePage,
   PayreqError,
@@ -82,6 +83,9 @@ export const createOpsData = (core: Core) => {
 
     replay: (principal: Principal, deliveryId: string) =>
       replayFromConsole(store, core.clock, principal, deliveryId),
+
+    payments: (principal: Principal, doublePayments: boolean) =>
+      listConsolePayments(store.sql, principal, { doublePayments }),
 
     deliveryRates: (
       principal: Principal,

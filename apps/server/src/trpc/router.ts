@@ -1,4 +1,5 @@
 import { auditRouter } from "./audit-router.ts";
+import { dealersRouter } from "./dealers-router.ts";
 import { router } from "./init.ts";
 import { paymentRequestsRouter } from "./payment-requests-router.ts";
 import { webhooksRouter } from "./webhooks-router.ts";
@@ -7,6 +8,7 @@ export const appRouter = router({
   paymentRequests: paymentRequestsRouter,
   audit: auditRouter,
   webhooks: webhooksRouter,
+  dealers: dealersRouter,
 });
 
 export type AppRouter = typeof appRouter;

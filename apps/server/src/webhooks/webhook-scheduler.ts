@@ -47,6 +47,8 @@ export const startWebhookScheduler = (options: {
   const schedule = runEvery(IDLE_INTERVAL_MS, turn);
   return {
     dispatcher,
+    /** A turn now (one under way is joined): events were just raised. */
+    runNow: schedule.runNow,
     async stop() {
       stopped = true;
       await schedule.stop();

@@ -230,6 +230,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pay/{token}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The Pay button: on to the card processor's hosted page
+         * @description A form of the payment page (its Origin must be this service's). Answers 303 to the Stripe Checkout Session for the invoice's amount due (one open session per payment request: the same amount reuses it), or back to the link when there is nothing to pay or online payment is unavailable.
+         */
+        post: operations["startCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's events (register this URL in Stripe for checkout.session.* and charge.refunded)
+         * @description Verified with the Stripe-Signature header over the raw body (PAYREQ_STRIPE_WEBHOOK_SECRET, 5 minutes' tolerance); each event id is handled once. A paid session records the payment on its invoice; a second payment of a paid invoice is refunded.
+         */
+        post: operations["receiveStripeEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/sms/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The SMS provider's status callback for a text (delivered, undelivered, failed)
+         * @description Verified with X-Twilio-Signature over PAYREQ_PUBLIC_URL and the form parameters. A text's first final status is recorded; repeats change nothing.
+         */
+        post: operations["receiveSmsStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/dealers/{dealerUuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A dealer's payment settings: its Stripe connected account and currency
+         * @description ApiScope: payment.dealers.manage, for every department of the dealer (or on *). Audited.
+         */
+        get: operations["getDealerPaymentSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aggregator/v1/dealers/{dealerUuid}/stripe-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Connect the dealer's Stripe account (its customers' payments go to it), or disconnect it with null
+         * @description ApiScope: payment.dealers.manage, for every department of the dealer (or on *). Audited.
+         */
+        put: operations["setDealerStripeAccount"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v4/departments/{departmentUuid}": {
         parameters: {
             query?: never;
@@ -915,6 +1015,37 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+        };
+        DealerPaymentSettings: {
+            dealerUuid: string;
+            name: string;
+            stripeAccount: string | null;
+            currency: string;
+        };
+        DealerPaymentSettingsResponse: {
+            errors: components["schemas"]["Error"][];
+            warnings: components["schemas"]["Warning"][];
+            dealer: components["schemas"]["DealerPaymentSettings"];
+        };
+        StripeAccountChange: {
+            stripeAccount: string | null;
+        };
+        ProcessorEventReceived: {
+            errors: unknown[];
+            warnings: unknown[];
+            /** @constant */
+            received: true;
+            /** @description The event was handled before: nothing was done again */
+            duplicate: boolean;
+            /** @description What handling it did, for the processor's logs and ops */
+            outcome: string;
+            invoiceUuid?: string;
+        };
+        MessageStatusReceived: {
+            errors: unknown[];
+            warnings: unknown[];
+            /** @enum {string} */
+            outcome: "recorded" | "unchanged" | "unknown-message" | "not-final";
         };
         HealthResponse: {
             /** @constant */
@@ -2877,6 +3008,496 @@ export interface operations {
                 };
             };
             /** @description Not found. Codes: 100013 INVALID_DEPARTMENT_TOKEN, 109030 WEBHOOK_ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over 64 KiB. Codes: 109004 PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Content-Type is not application/json. Codes: 109005 UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    startCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the payment URL */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the processor's page, or back to the link */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not posted from the payment page */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unknown payment link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The payment link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    receiveStripeEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1QExample",
+                 *       "object": "event",
+                 *       "type": "checkout.session.completed",
+                 *       "created": 1764979200,
+                 *       "data": {
+                 *         "object": {
+                 *           "id": "cs_test_a1Example",
+                 *           "object": "checkout.session",
+                 *           "payment_status": "paid",
+                 *           "amount_total": 12550,
+                 *           "currency": "usd",
+                 *           "payment_intent": "pi_3QExample",
+                 *           "client_reference_id": "c4f5a7e2-8d1b-4e3a-9f6c-0b2d4e6f8a10"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Handled (or handled before) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "received": true,
+                     *       "duplicate": false,
+                     *       "outcome": "payment of $125.50 recorded",
+                     *       "invoiceUuid": "8b9c1c1e-5f0a-4d59-9c54-2f0e6e0c1a11"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProcessorEventReceived"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109033 PROCESSOR_SIGNATURE_INVALID */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 109035 PAYMENTS_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over 64 KiB. Codes: 109004 PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    receiveSmsStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Twilio-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    MessageSid?: string;
+                    MessageStatus?: string;
+                    ErrorCode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded, or nothing to record */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "outcome": "recorded"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MessageStatusReceived"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 109036 MESSAGE_STATUS_SIGNATURE_INVALID */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 109007 NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over 64 KiB. Codes: 109004 PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getDealerPaymentSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dealer's uuid */
+                dealerUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dealer's settings */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "dealer": {
+                     *         "dealerUuid": "d1a1e000-0000-4000-8000-000000000001",
+                     *         "name": "Sunrise Motors",
+                     *         "stripeAccount": "acct_1SunriseMotors",
+                     *         "currency": "usd"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DealerPaymentSettingsResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 109034 DEALER_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request's headers or body did not arrive in time; the connection is closed. Codes: 109024 REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many failed logins; retry after Retry-After. Codes: 109003 TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request headers over 16 KiB. Codes: 109017 HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error. Codes: 100005 INTERNAL_SERVER_EXCEPTION */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Busy, too many connections, or the database is unreachable; retry after Retry-After. Codes: 109009 SERVICE_BUSY, 109025 TOO_MANY_CONNECTIONS, 109026 STORE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    setDealerStripeAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dealer's uuid */
+                dealerUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "stripeAccount": "acct_1SunriseMotors"
+                 *     }
+                 */
+                "application/json": components["schemas"]["StripeAccountChange"];
+            };
+        };
+        responses: {
+            /** @description The dealer's settings */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "warnings": [],
+                     *       "dealer": {
+                     *         "dealerUuid": "d1a1e000-0000-4000-8000-000000000001",
+                     *         "name": "Sunrise Motors",
+                     *         "stripeAccount": "acct_1SunriseMotors",
+                     *         "currency": "usd"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DealerPaymentSettingsResponse"];
+                };
+            };
+            /** @description Bad input: malformed JSON or HTTP, an invalid or unknown field, or a named object that does not exist. Codes: 109018 MALFORMED_HTTP_REQUEST, 100006 INVALID_REQUEST_DATA */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, malformed or wrong credentials (WWW-Authenticate is sent). Codes: 100001 NULL_CREDENTIALS, 100003 WRONG_CREDENTIAL */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The credential lacks the scope for this department. Codes: 100014 INVALID_SCOPE_DEPARTMENT */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: 109034 DEALER_NOT_FOUND */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

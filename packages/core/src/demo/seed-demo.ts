@@ -157,6 +157,8 @@ export const seedDemo = async (
     make("ops", Scopes.auditRead, "*"),
     make("sunrise-integrator", Scopes.webhooksManage, ids.departments.sunrise),
   ]);
+  // Ops also keep the dealers' payment settings (their Stripe connected accounts).
+  await credentials.grant("ops", Scopes.dealersManage, "*");
   const aggregator = await make("aggregator", Scopes.departmentRead, "*");
   for (const scope of [
     Scopes.dealerOrderRead,

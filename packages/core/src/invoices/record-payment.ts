@@ -95,20 +95,20 @@ const invalid = (field: string, description: string) =>
   new PayreqError("INVALID_REQUEST_DATA", { message: `Invalid field: ${field}`, description });
 
 /** The invoice, held for the rest of the transaction so that two payments of it run one after the other. */
-const lockInvoice = async (tx: Sql, store: Store, uuid: string, departmentUuid: string) => {
+const lockInvoice = async (tx: Sql, store: Pick<Store, "dialect">, uuid: string, departmentUuid: string) => {
   const invoice = await getInvoiceState(tx, uuid, departmentUuid, dialectOf(store.dialect).forUpdate);
   if (!invoice) throw new PayreqError("INVOICE_NOT_FOUND");
   return invoice;
 };
 
 /** The payment's new columns, or the refusal; the same payment recorded twice changes nothing. */
-const applyPayment = (invoice: InvoiceState, change: PaymentChange, now: number) => {
+const applyPayment = (invoice: InvoiceState, change: PaymentChange, now: number, overpaid: boolean) => {
   if (change.paidDate === undefined) return undefined;
   if (Date.parse(change.paidDate) > now + PAID_DATE_SKEW_MS) {
     throw invalid("paidDate", `paidDate ${change.paidDate} is in the future`);
   }
   const amountCents = change.amountCents ?? invoice.amountCents;
-  if (amountCents > invoice.amountCents) {
+  if (amountCents > invoice.amountCents && !overpaid) {
     throw invalid(
       "amount",
       `the amount paid (${formatMoney(amountCents)}) is above the invoice's amount (${formatMoney(invoice.amountCents)})`,
@@ -152,38 +152,64 @@ const checkRefund = (paidAmountCents: number | null, current: number | null, ref
  */
 export const recordInvoicePayment = (
   store: Store,
-  { clock, ids }: { clock: Clock; ids: IdGenerator },
+  context: { clock: Clock; ids: IdGenerator },
   input: { departmentUuid: string; invoiceUuid: string; change: PaymentChange },
 ): Promise<InvoiceState> =>
-  store.transaction(async (tx) => {
-    const now = clock.now();
-    const invoice = await lockInvoice(tx, store, input.invoiceUuid, input.departmentUuid);
-    if (invoice.status === "VOID") throw new PayreqError("INVOICE_CANCELLED");
-    const payment = applyPayment(invoice, input.change, now);
-    const paidAmountCents = payment?.paidAmountCents ?? invoice.paidAmountCents;
-    const refund = input.change.refundedAmountCents;
-    if (refund !== undefined) checkRefund(paidAmountCents, invoice.refundedAmountCents, refund);
-    const next: InvoiceState = {
-      ...invoice,
-      ...(payment ? { status: "PAID" as const, ...payment } : {}),
-      ...(refund !== undefined ? { refundedAmountCents: refund } : {}),
-    };
-    await tx.run(
-      `update invoices set status = ?, paid_date = ?, paid_amount_cents = ?, refunded_amount_cents = ?,
-         updated_at = ? where uuid = ?`,
-      [next.status, next.paidDate, next.paidAmountCents, next.refundedAmountCents, now, invoice.uuid],
+  store.transaction(async (tx) => (await applyInvoicePayment(tx, store, context, input)).invoice);
+
+/**
+ * The same, inside the caller's transaction (a card processor's event records its payment with the event's own
+ * rows): the invoice as it now stands, and whether this change paid it. `paymentIntentId` names the processor's
+ * payment; `overpaid` lets a processor's payment above the invoice's amount stand (the money was taken).
+ */
+export const applyInvoicePayment = async (
+  tx: Sql,
+  store: Pick<Store, "dialect">,
+  { clock, ids }: { clock: Clock; ids: IdGenerator },
+  input: {
+    departmentUuid: string;
+    invoiceUuid: string;
+    change: PaymentChange;
+    paymentIntentId?: string | undefined;
+    overpaid?: boolean;
+  },
+): Promise<{ invoice: InvoiceState; paid: boolean }> => {
+  const now = clock.now();
+  const invoice = await lockInvoice(tx, store, input.invoiceUuid, input.departmentUuid);
+  if (invoice.status === "VOID") throw new PayreqError("INVOICE_CANCELLED");
+  const payment = applyPayment(invoice, input.change, now, input.overpaid ?? false);
+  const paidAmountCents = payment?.paidAmountCents ?? invoice.paidAmountCents;
+  const refund = input.change.refundedAmountCents;
+  if (refund !== undefined) checkRefund(paidAmountCents, invoice.refundedAmountCents, refund);
+  const next: InvoiceState = {
+    ...invoice,
+    ...(payment ? { status: "PAID" as const, ...payment } : {}),
+    ...(refund !== undefined ? { refundedAmountCents: refund } : {}),
+  };
+  await tx.run(
+    `update invoices set status = ?, paid_date = ?, paid_amount_cents = ?, refunded_amount_cents = ?,
+       payment_intent_id = coalesce(?, payment_intent_id), updated_at = ? where uuid = ?`,
+    [
+      next.status,
+      next.paidDate,
+      next.paidAmountCents,
+      next.refundedAmountCents,
+      payment ? (input.paymentIntentId ?? null) : null,
+      now,
+      invoice.uuid,
+    ],
+  );
+  if (payment) await endPendingReminders(tx, invoice.uuid, "SKIPPED", "the invoice was paid", now);
+  const events: RaisedEvent[] = [];
+  if (payment) events.push(await invoiceEvent(tx, "invoice.paid", next, { paidDate: next.paidDate }));
+  if (refund !== undefined && refund !== invoice.refundedAmountCents) {
+    events.push(
+      await invoiceEvent(tx, "invoice.refunded", next, { refundedAt: new Date(now).toISOString() }),
     );
-    if (payment) await endPendingReminders(tx, invoice.uuid, "SKIPPED", "the invoice was paid", now);
-    const events: RaisedEvent[] = [];
-    if (payment) events.push(await invoiceEvent(tx, "invoice.paid", next, { paidDate: next.paidDate }));
-    if (refund !== undefined && refund !== invoice.refundedAmountCents) {
-      events.push(
-        await invoiceEvent(tx, "invoice.refunded", next, { refundedAt: new Date(now).toISOString() }),
-      );
-    }
-    await raiseEvents(tx, events, { clock, ids });
-    return next;
-  });
+  }
+  await raiseEvents(tx, events, { clock, ids });
+  return { invoice: next, paid: payment !== undefined };
+};
 
 /** Cancels an open invoice: its links show it cancelled and its reminders end. A paid invoice is refunded instead. */
 export const voidInvoice = (

@@ -25,6 +25,10 @@ export const TEMPLATE_KINDS = [
   "reminder-email-subject",
   "reminder-email-text",
   "reminder-email-html",
+  "receipt-text",
+  "receipt-email-subject",
+  "receipt-email-text",
+  "receipt-email-html",
 ] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export type MessageTemplates = Record<TemplateKind, string>;
@@ -56,14 +60,23 @@ export const DEFAULT_TEMPLATES: MessageTemplates = {
     "Hello {customer},\n\nThis is a reminder that your invoice for {order} of {amount} is still open.\n{description}\n\nPay securely here: _payurl\n{invoiceLine}{esignLine}\nThank you,\n{dealer}",
   "reminder-email-html":
     '<p>Hello {customer},</p><p>This is a reminder that your invoice for {order} of <strong>{amount}</strong> is still open.</p><p>{description}</p><p><a href="_payurl">Pay securely</a></p>{invoiceLine}{esignLine}<p>Thank you,<br>{dealer}</p>',
+  "receipt-text": "{dealer}: we received your payment of {amount} for {order}. Thank you! Receipt: _payurl",
+  "receipt-email-subject": "{dealer}: receipt for your payment of {amount}",
+  "receipt-email-text":
+    "Hello {customer},\n\nWe received your payment of {amount} for {order}.\n{description}\n\nYour receipt: _payurl\n{invoiceLine}\nThank you,\n{dealer}",
+  "receipt-email-html":
+    '<p>Hello {customer},</p><p>We received your payment of <strong>{amount}</strong> for {order}.</p><p>{description}</p><p><a href="_payurl">Your receipt</a></p>{invoiceLine}<p>Thank you,<br>{dealer}</p>',
 };
 
-/** Whether a message is the payment request itself or its reminder: each has its own wording. */
-export type MessagePurpose = "request" | "reminder";
+/** Whether a message is the payment request itself, its reminder, or the receipt of its payment. */
+export type MessagePurpose = "request" | "reminder" | "receipt";
 
-/** Kinds that must carry the pay link: a message without it would ask for a payment the customer cannot make. */
+/**
+ * Kinds that must carry the pay link: a message without it would ask for a payment the customer cannot make. A
+ * receipt asks for nothing: its link (the page that says paid) is the dealer's choice.
+ */
 export const requiresPayLink = (kind: TemplateKind) =>
-  kind !== "email-subject" && kind !== "reminder-email-subject";
+  !kind.endsWith("email-subject") && !kind.startsWith("receipt-");
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -110,6 +123,7 @@ export const chooseTextKind = (
   purpose: MessagePurpose = "request",
 ): TemplateKind => {
   if (purpose === "reminder") return "reminder-text";
+  if (purpose === "receipt") return "receipt-text";
   if (context.amountCents === 0) return "text-zero-amount";
   return context.customerHasEmail ? "text-with-email" : "text-without-email";
 };
@@ -132,7 +146,7 @@ export const renderEmail = (
   purpose: MessagePurpose = "request",
 ) => {
   const kind = (part: "subject" | "text" | "html"): TemplateKind =>
-    purpose === "reminder" ? `reminder-email-${part}` : `email-${part}`;
+    purpose === "request" ? `email-${part}` : `${purpose}-email-${part}`;
   return {
     subject: renderTemplate(templates[kind("subject")], context),
     text: renderTemplate(templates[kind("text")], context),

@@ -10,6 +10,13 @@ export type UpstreamResult = "ok" | "refused" | "rejected" | "failed" | "timeout
 
 export type WebhookAttemptResult = "delivered" | "retry" | "failed" | "gone";
 
+/**
+ * What a card payment came to: paid (recorded on its invoice), refunded (a second payment of an invoice already
+ * paid, refunded automatically), failed (an asynchronous payment that did not go through), expired (a session
+ * left unpaid).
+ */
+export type PaymentResult = "paid" | "refunded" | "failed" | "expired";
+
 /** The audit outcome a row records (see outcomeOf). */
 export type AuditOutcome = "SUCCESS" | "REJECTED" | "FAILED";
 
@@ -34,6 +41,8 @@ export type Metrics = {
   webhookAttempt(result: WebhookAttemptResult, seconds: number): void;
   /** An endpoint disabled by the dispatcher (410, or failing for 5 days). */
   webhookEndpointDisabled(): void;
+  /** A card payment's end; a paid one adds its amount to the department's total collected. */
+  payment(result: PaymentResult, departmentUuid: string, amountCents: number): void;
   /** Counts the audit row `writing` commits (or fails to); returns `writing` unchanged. */
   auditRow<T>(outcome: AuditOutcome, writing: Promise<T>): Promise<T>;
 };
@@ -45,5 +54,6 @@ export const noMetrics: Metrics = {
   messageUncertain() {},
   webhookAttempt() {},
   webhookEndpointDisabled() {},
+  payment() {},
   auditRow: (_outcome, writing) => writing,
 };

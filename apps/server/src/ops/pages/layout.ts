@@ -3,13 +3,14 @@ import type { HtmlEscapedString } from "hono/utils/html";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-export type NavItem = "overview" | "calls" | "outbox" | "webhooks";
+export type NavItem = "overview" | "calls" | "outbox" | "webhooks" | "payments";
 
 const NAV: readonly [NavItem, string, string][] = [
   ["overview", "/ops", "Overview"],
   ["calls", "/ops/calls", "Calls"],
   ["outbox", "/ops/outbox", "Outbox"],
   ["webhooks", "/ops/webhooks", "Webhooks"],
+  ["payments", "/ops/payments", "Payments"],
 ];
 
 export type PageFrame = {

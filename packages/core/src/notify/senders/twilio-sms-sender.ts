@@ -1,6 +1,13 @@
 import type { Receipt, TextMessage } from "../../ports/notifier.ts";
 
-export type TwilioSettings = { baseUrl: string; accountSid: string; authToken: string; from: string };
+export type TwilioSettings = {
+  baseUrl: string;
+  accountSid: string;
+  authToken: string;
+  from: string;
+  /** Where the provider reports each text's fate (delivered, undelivered, failed); none when unset. */
+  statusCallbackUrl?: string | undefined;
+};
 
 /** The provider refused or failed; `message` is safe to record (no credentials, no full phone number). */
 export class ProviderError extends Error {}
@@ -20,7 +27,12 @@ export const createTwilioSmsSender = (settings: TwilioSettings) => {
         "Content-Type": "application/x-www-form-urlencoded",
         Accept: "application/json",
       },
-      body: new URLSearchParams({ To: message.to, From: settings.from, Body: message.body }),
+      body: new URLSearchParams({
+        To: message.to,
+        From: settings.from,
+        Body: message.body,
+        ...(settings.statusCallbackUrl ? { StatusCallback: settings.statusCallbackUrl } : {}),
+      }),
       signal,
     });
     const text = await response.text();

@@ -23,6 +23,8 @@ const flag = (name: string) => smallint(name).notNull().default(0);
 export const dealers = pgTable("dealers", {
   uuid: text("uuid").primaryKey(),
   name: text("name").notNull(),
+  stripeAccount: text("stripe_account"),
+  currency: text("currency").notNull().default("usd"),
   createdAt: createdAt(),
 });
 
@@ -99,6 +101,7 @@ export const invoices = pgTable(
     refundedAmountCents: bigint("refunded_amount_cents", { mode: "number" }),
     paidDate: text("paid_date"),
     paidAmountCents: bigint("paid_amount_cents", { mode: "number" }),
+    paymentIntentId: text("payment_intent_id"),
     signatureFileName: text("signature_file_name"),
     reminderDate: text("reminder_date"),
     reminderMileage: bigint("reminder_mileage", { mode: "number" }),
@@ -160,11 +163,16 @@ export const outbox = pgTable(
     error: text("error"),
     length: integer("length"),
     segments: integer("segments"),
+    providerStatus: text("provider_status"),
+    providerStatusAt: ms("provider_status_at"),
     purpose: text("purpose").notNull().default("request"),
     attachment: text("attachment"),
     createdAt: createdAt(),
   },
-  (t) => [index("outbox_payment_request").on(t.paymentRequestUuid)],
+  (t) => [
+    index("outbox_payment_request").on(t.paymentRequestUuid),
+    index("outbox_provider_ref").on(t.provider, t.providerRef).where(sql`provider_ref is not null`),
+  ],
 );
 
 export const reminders = pgTable(
@@ -415,4 +423,80 @@ export const webhookAttempts = pgTable(
     error: text("error"),
   },
   (t) => [index("webhook_attempts_delivery").on(t.deliveryId)],
+);
+
+export const checkoutSessions = pgTable(
+  "checkout_sessions",
+  {
+    id: text("id").primaryKey(),
+    paymentRequestUuid: text("payment_request_uuid")
+      .notNull()
+      .references(() => paymentRequests.uuid),
+    invoiceUuid: text("invoice_uuid")
+      .notNull()
+      .references(() => invoices.uuid),
+    dealerUuid: text("dealer_uuid").notNull(),
+    stripeAccount: text("stripe_account"),
+    number: integer("number").notNull(),
+    amountCents: bigint("amount_cents", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    url: text("url").notNull(),
+    status: text("status").notNull(),
+    paymentIntentId: text("payment_intent_id"),
+    paidAmountCents: bigint("paid_amount_cents", { mode: "number" }),
+    refund: text("refund"),
+    refundId: text("refund_id"),
+    refundError: text("refund_error"),
+    expiresAt: ms("expires_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [
+    index("checkout_sessions_payment_request").on(t.paymentRequestUuid, t.number),
+    uniqueIndex("checkout_sessions_one_open").on(t.paymentRequestUuid).where(sql`status = 'open'`),
+    index("checkout_sessions_payment_intent").on(t.paymentIntentId).where(sql`payment_intent_id is not null`),
+    index("checkout_sessions_refund_pending").on(t.updatedAt).where(sql`refund = 'pending'`),
+  ],
+);
+
+export const stripeEvents = pgTable(
+  "stripe_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    account: text("account"),
+    outcome: text("outcome").notNull(),
+    deferredPaymentIntentId: text("deferred_payment_intent_id"),
+    deferredRefundedCents: bigint("deferred_refunded_cents", { mode: "number" }),
+    receivedAt: ms("received_at").notNull(),
+  },
+  (t) => [
+    index("stripe_events_deferred")
+      .on(t.deferredPaymentIntentId)
+      .where(sql`deferred_payment_intent_id is not null`),
+  ],
+);
+
+export const receipts = pgTable(
+  "receipts",
+  {
+    uuid: text("uuid").primaryKey(),
+    invoiceUuid: text("invoice_uuid")
+      .notNull()
+      .references(() => invoices.uuid),
+    paymentRequestUuid: text("payment_request_uuid")
+      .notNull()
+      .references(() => paymentRequests.uuid),
+    status: text("status").notNull(),
+    ownerId: bigint("owner_id", { mode: "number" }),
+    textResult: text("text_result"),
+    emailResult: text("email_result"),
+    reason: text("reason"),
+    createdAt: createdAt(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("receipts_invoice").on(t.invoiceUuid),
+    index("receipts_open").on(t.createdAt).where(sql`status in ('PENDING', 'SENDING')`),
+  ],
 );

@@ -9,6 +9,10 @@ const bool = (name: string) => integer(name, { mode: "boolean" }).notNull().defa
 export const dealers = sqliteTable("dealers", {
   uuid: text("uuid").primaryKey(),
   name: text("name").notNull(),
+  /** The dealer's Stripe connected account (acct_…): its customers' payments go to it, not the platform's. */
+  stripeAccount: text("stripe_account"),
+  /** ISO 4217, lower case, as Stripe takes it. */
+  currency: text("currency").notNull().default("usd"),
   createdAt: createdAt(),
 });
 
@@ -86,6 +90,8 @@ export const invoices = sqliteTable(
     paidDate: text("paid_date"),
     /** Set with a recorded payment (status PAID). */
     paidAmountCents: integer("paid_amount_cents"),
+    /** The card processor's payment (a Stripe PaymentIntent id) when the payment came through it. */
+    paymentIntentId: text("payment_intent_id"),
     signatureFileName: text("signature_file_name"),
     reminderDate: text("reminder_date"),
     reminderMileage: integer("reminder_mileage"),
@@ -151,15 +157,21 @@ export const outbox = sqliteTable(
     /** For texts: length in the encoding's units and the number of SMS segments. */
     length: integer("length"),
     segments: integer("segments"),
-    /** The payment request itself, or a reminder of it. */
-    purpose: text("purpose", { enum: ["request", "reminder"] })
+    /** The provider's later word on a text (its status callback): delivered, undelivered, failed. */
+    providerStatus: text("provider_status"),
+    providerStatusAt: integer("provider_status_at"),
+    /** The payment request itself, a reminder of it, or the receipt of its payment. */
+    purpose: text("purpose", { enum: ["request", "reminder", "receipt"] })
       .notNull()
       .default("request"),
     /** For emails: the file name of the invoice PDF attached. */
     attachment: text("attachment"),
     createdAt: createdAt(),
   },
-  (t) => [index("outbox_payment_request").on(t.paymentRequestUuid)],
+  (t) => [
+    index("outbox_payment_request").on(t.paymentRequestUuid),
+    index("outbox_provider_ref").on(t.provider, t.providerRef).where(sql`provider_ref is not null`),
+  ],
 );
 
 /**
@@ -443,4 +455,91 @@ export const webhookAttempts = sqliteTable(
     error: text("error"),
   },
   (t) => [index("webhook_attempts_delivery").on(t.deliveryId)],
+);
+
+/**
+ * A Stripe Checkout Session made for a payment request: at most one open per payment request (the same amount
+ * reuses it; another amount expires it first). A second paid session for an invoice already paid is refunded.
+ */
+export const checkoutSessions = sqliteTable(
+  "checkout_sessions",
+  {
+    id: text("id").primaryKey(),
+    paymentRequestUuid: text("payment_request_uuid")
+      .notNull()
+      .references(() => paymentRequests.uuid),
+    invoiceUuid: text("invoice_uuid")
+      .notNull()
+      .references(() => invoices.uuid),
+    dealerUuid: text("dealer_uuid").notNull(),
+    /** The connected account the session was made on, if the dealer has one. */
+    stripeAccount: text("stripe_account"),
+    /** The payment request's how-manieth session (part of its idempotency key). */
+    number: integer("number").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    url: text("url").notNull(),
+    status: text("status", { enum: ["open", "processing", "complete", "expired", "failed"] }).notNull(),
+    paymentIntentId: text("payment_intent_id"),
+    paidAmountCents: integer("paid_amount_cents"),
+    /** A payment of an invoice already paid: refunded through the API (pending until Stripe has answered). */
+    refund: text("refund", { enum: ["pending", "refunded", "failed"] }),
+    refundId: text("refund_id"),
+    refundError: text("refund_error"),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("checkout_sessions_payment_request").on(t.paymentRequestUuid, t.number),
+    uniqueIndex("checkout_sessions_one_open").on(t.paymentRequestUuid).where(sql`status = 'open'`),
+    index("checkout_sessions_payment_intent").on(t.paymentIntentId).where(sql`payment_intent_id is not null`),
+    index("checkout_sessions_refund_pending").on(t.updatedAt).where(sql`refund = 'pending'`),
+  ],
+);
+
+/** Each Stripe event handled, once: Stripe delivers duplicates and out of order. */
+export const stripeEvents = sqliteTable(
+  "stripe_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    account: text("account"),
+    /** What handling it did, for ops. */
+    outcome: text("outcome").notNull(),
+    /** A refund that named a payment not recorded yet: applied when that payment is. */
+    deferredPaymentIntentId: text("deferred_payment_intent_id"),
+    deferredRefundedCents: integer("deferred_refunded_cents"),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    index("stripe_events_deferred")
+      .on(t.deferredPaymentIntentId)
+      .where(sql`deferred_payment_intent_id is not null`),
+  ],
+);
+
+/** The receipt of a payment, sent once by the channels of its payment request (at most once, as reminders). */
+export const receipts = sqliteTable(
+  "receipts",
+  {
+    uuid: text("uuid").primaryKey(),
+    invoiceUuid: text("invoice_uuid")
+      .notNull()
+      .references(() => invoices.uuid),
+    paymentRequestUuid: text("payment_request_uuid")
+      .notNull()
+      .references(() => paymentRequests.uuid),
+    status: text("status", { enum: ["PENDING", "SENDING", "SENT", "UNCERTAIN", "SKIPPED"] }).notNull(),
+    ownerId: integer("owner_id"),
+    textResult: text("text_result", { enum: ["SUCCESS", "FAILURE"] }),
+    emailResult: text("email_result", { enum: ["SUCCESS", "FAILURE"] }),
+    reason: text("reason"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("receipts_invoice").on(t.invoiceUuid),
+    index("receipts_open").on(t.createdAt).where(sql`status in ('PENDING', 'SENDING')`),
+  ],
 );
