@@ -41,13 +41,14 @@ export const webhookDatabase = async (stores: BenchStores, kind: StoreKind, name
     return verified;
   };
   const integrator = await principal(demo.credentials.sunriseIntegrator);
-  /** Registers an endpoint of the Sunrise department, every event type, at `url`. */
+  /** Registers an endpoint of the Sunrise department, every event type, at `url`; gives its signing secret. */
   const register = async (url: string) => {
     const created = await core.webhooks.create(
       { principal: integrator, departmentUuid: demo.ids.departments.sunrise, requestId: core.ids.next() },
       { url },
     );
     if (!created.ok) throw new Error(JSON.stringify(created.body));
+    return created.body.endpoint.secret;
   };
   return {
     ...opened,
