@@ -36,7 +36,8 @@ export const startProcess = (args: string[], env: Record<string, string>, cwd: s
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd,
-      env: { PATH: process.env.PATH ?? "", ...env },
+      // No load balancer: SIGTERM stops accepting at once.
+      env: { PATH: process.env.PATH ?? "", PAYREQ_DRAIN_TIMEOUT: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     running.add(child);

@@ -52,8 +52,15 @@ export const createApp = (options: AppOptions) => {
   });
   app.use(observeRequests(deps));
 
+  // Draining: the load balancer is told at once (readiness), and no connection is kept for another call.
+  app.use(async (c, next) => {
+    await next();
+    if (deps.drain?.draining) c.res.headers.set("Connection", "close");
+  });
+
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
+    if (deps.drain?.draining) return c.json({ status: "draining" }, 503);
     if (await deps.core.store.ready()) return c.json({ status: "ready" });
     c.header("Retry-After", String(STORE_RETRY_AFTER_SECONDS));
     return c.json({ status: "database unavailable" }, 503);

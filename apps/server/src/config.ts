@@ -14,9 +14,9 @@ export const parseDuration = (text: string): number | undefined => {
   return Number(match[1]) * UNIT_MS[unit];
 };
 
-const durationMs = (name: string, text: string, ctx: z.RefinementCtx, also = ""): number => {
+const durationMs = (name: string, text: string, ctx: z.RefinementCtx, also = "", zero = false): number => {
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
+  if (ms === undefined || ms < 0 || (ms === 0 && !zero)) {
     ctx.addIssue({
       code: "custom",
       message: `${name} must be a duration such as 90s, 15m, 72h or 7d${also}`,
@@ -31,6 +31,13 @@ const duration = (name: string, fallback: string) =>
     .string()
     .default(fallback)
     .transform((text, ctx) => durationMs(name, text, ctx));
+
+/** A duration that may be 0 (none). */
+const durationOrZero = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => durationMs(name, text, ctx, ", or 0", true));
 
 /** A duration, or `off` (undefined). */
 const durationOrOff = (name: string, fallback: string) =>
@@ -74,6 +81,8 @@ const ConfigSchema = z.object({
     .min(1, "PAYREQ_DATABASE_POOL must be 1-100")
     .max(100, "PAYREQ_DATABASE_POOL must be 1-100")
     .default(10),
+  PAYREQ_MIGRATE: flag("PAYREQ_MIGRATE", "1"),
+  PAYREQ_DRAIN_TIMEOUT: durationOrZero("PAYREQ_DRAIN_TIMEOUT", "5s"),
   PAYREQ_PAYMENT_URL_BASE: z
     .url({ protocol: /^https?$/, error: "PAYREQ_PAYMENT_URL_BASE must be an http(s) URL" })
     .optional(),
@@ -201,6 +210,10 @@ export type Config = {
   /** PostgreSQL, shared by every instance; when set, `databasePath` is not used. */
   databaseUrl?: string | undefined;
   databasePoolSize: number;
+  /** false (PAYREQ_MIGRATE=off): migrations are `payreq migrate`'s job; a schema older than the code stops the start. */
+  migrate: boolean;
+  /** After SIGTERM or SIGINT, how long the listener keeps serving (with /readyz 503) before it stops accepting. */
+  drainTimeoutMs: number;
   paymentUrlBase: string;
   /** The base was derived from HOST and PORT (PAYREQ_PAYMENT_URL_BASE unset): it follows the port actually bound. */
   paymentUrlBaseFromPort: boolean;
@@ -300,6 +313,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     databasePath,
     databaseUrl: c.PAYREQ_DATABASE_URL,
     databasePoolSize: c.PAYREQ_DATABASE_POOL,
+    migrate: c.PAYREQ_MIGRATE,
+    drainTimeoutMs: c.PAYREQ_DRAIN_TIMEOUT,
     paymentUrlBase: c.PAYREQ_PAYMENT_URL_BASE ?? `http://${shownHost}:${c.PORT}/pay`,
     paymentUrlBaseFromPort: c.PAYREQ_PAYMENT_URL_BASE === undefined,
     paymentUrlTtlMs: c.PAYREQ_PAYMENT_URL_TTL,

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { dirname } from "node:path";
 import type { Duplex } from "node:stream";
@@ -33,7 +33,15 @@ export type RunningServer = {
   store: Store;
   /** Connections open now, refused ones included. */
   readonly openConnections: number;
-  /** Stops accepting, lets in-flight calls finish (up to `graceMs`), then closes the database. */
+  /** Calls being handled now, and answered (or ended by the client) since the start. */
+  readonly callsInFlight: number;
+  readonly callsEnded: number;
+  /** Draining: /readyz answers 503 and every answer closes its connection; calls are still served. */
+  drain(): void;
+  readonly draining: boolean;
+  /** Stops accepting and lets in-flight calls finish (up to `graceMs`); the database stays open. */
+  stopAccepting(graceMs?: number): Promise<void>;
+  /** stopAccepting, then closes the database. */
   shutdown(graceMs?: number): Promise<void>;
 };
 
@@ -49,13 +57,15 @@ const checkoutOriginsOf = (stripe: NonNullable<Config["stripe"]>) => [
 
 /** The configured store: PostgreSQL when PAYREQ_DATABASE_URL is set, else the SQLite file. */
 export const openConfiguredStore = (
-  config: Pick<Config, "databasePath" | "databaseUrl" | "databasePoolSize">,
+  config: Pick<Config, "databasePath" | "databaseUrl" | "databasePoolSize"> & { migrate?: boolean },
   options: { serving?: boolean } = {},
 ): Promise<Store> => {
-  if (config.databaseUrl) return openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const migrate = config.migrate ?? true;
+  if (config.databaseUrl)
+    return openStore(config.databaseUrl, { poolSize: config.databasePoolSize, migrate });
   if (config.databasePath !== ":memory:") mkdirSync(dirname(config.databasePath), { recursive: true });
   // The service writes SQLite on a worker thread, beside its HTTP work; a command writes on its own thread.
-  return openStore(config.databasePath, { sqliteWorker: options.serving ?? false });
+  return openStore(config.databasePath, { sqliteWorker: options.serving ?? false, migrate });
 };
 
 /**
@@ -184,8 +194,10 @@ export const startServer = async (
   } = {},
 ): Promise<RunningServer> => {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config };
+  const drainState = { draining: false };
   const app = createApp({
     core,
+    drain: drainState,
     hsts: config.hsts,
     trustedProxies: config.trustedProxies?.length ? trustProxies(config.trustedProxies) : undefined,
     opsSessionSecret: config.opsSessionSecret,
@@ -238,12 +250,34 @@ export const startServer = async (
     open++;
     socket.once("close", () => open--);
   });
+  let callsInFlight = 0;
+  let callsEnded = 0;
+  server.on("request", (_request, response: ServerResponse) => {
+    callsInFlight++;
+    response.once("close", () => {
+      callsInFlight--;
+      callsEnded++;
+    });
+  });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) =>
     answerClientError(error, socket, core.deps.logger),
   );
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  let accepting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
+  const stopAccepting = (graceMs = 10_000) => {
+    accepting ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle once their call is answered; close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
+      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearInterval(sweep);
+      clearTimeout(deadline);
+    })();
+    return accepting;
+  };
   return {
     url: `http://${host}:${port}`,
     port,
@@ -252,17 +286,21 @@ export const startServer = async (
     get openConnections() {
       return open;
     },
-    shutdown(graceMs = 10_000) {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Keep-alive connections become idle once their call is answered; close them as they do.
-        const sweep = setInterval(() => server.closeIdleConnections(), 25);
-        const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
-        await closed;
-        clearInterval(sweep);
-        clearTimeout(deadline);
-        await core.store.close();
-      })();
+    get callsInFlight() {
+      return callsInFlight;
+    },
+    get callsEnded() {
+      return callsEnded;
+    },
+    get draining() {
+      return drainState.draining;
+    },
+    drain() {
+      drainState.draining = true;
+    },
+    stopAccepting,
+    shutdown(graceMs) {
+      closing ??= stopAccepting(graceMs).then(() => core.store.close());
       return closing;
     },
   };

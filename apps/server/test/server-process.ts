@@ -23,6 +23,8 @@ export const startServerProcess = (env: Record<string, string>): Promise<ServerP
         PORT: "0",
         PAYREQ_METRICS_PORT: "0",
         PAYREQ_DEMO: "0",
+        // No load balancer to tell: a SIGTERM stops accepting at once (the drain tests set their own).
+        PAYREQ_DRAIN_TIMEOUT: "0",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -101,6 +101,7 @@ export { listReminders } from "./reminders/reminder-rows.ts";
 export { type ReminderDeps, sendDueReminders } from "./reminders/send-due-reminders.ts";
 export { recordCall } from "./send/record-call.ts";
 export { type SendResult, sendPaymentRequest } from "./send/send-payment-request.ts";
+export { SchemaBehindError } from "./store/schema-version.ts";
 export { openSqliteStore, type SqliteStore } from "./store/sqlite/open-sqlite.ts";
 export { backlogOf, type DeliveryFilter, listDeliveries } from "./webhooks/delivery-rows.ts";
 export {

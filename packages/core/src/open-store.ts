@@ -14,13 +14,15 @@ export const SQLITE_WORKER_SCRIPT = runsFromBundle
 export type StoreOptions = PostgresOptions & {
   /** A SQLite file's writes on a worker thread (for the service; commands write on their own thread). */
   sqliteWorker?: boolean;
+  /** false (PAYREQ_MIGRATE=off): apply no migration, and refuse a database whose schema is older than the code. */
+  migrate?: boolean;
 };
 
 /** A PostgreSQL URL opens the shared store; anything else is a SQLite file path (or ":memory:"). */
 export const openStore = async (location: string, options: StoreOptions = {}): Promise<Store> => {
   if (isPostgresUrl(location)) return openPostgresStore(location, options);
   if (options.sqliteWorker && location !== ":memory:") {
-    return openSqliteWorkerStore(location, { script: SQLITE_WORKER_SCRIPT });
+    return openSqliteWorkerStore(location, { script: SQLITE_WORKER_SCRIPT, migrate: options.migrate });
   }
-  return openSqliteStore(location);
+  return openSqliteStore(location, { migrate: options.migrate });
 };

@@ -22,15 +22,19 @@ afterAll(async () => {
   admin = undefined;
 });
 
-/** A new, migrated, empty database on the run's PostgreSQL server; its URL. */
-export const createPostgresDatabase = async (): Promise<string> => {
+/** A new, empty database on the run's PostgreSQL server, migrated unless told otherwise; its URL. */
+export const createPostgresDatabase = async (options: { migrated?: boolean } = {}): Promise<string> => {
   const adminUrl = inject("postgresAdminUrl");
   if (!admin) {
     admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
   }
   const name = `t_${process.pid}_${randomBytes(6).toString("hex")}`;
-  await admin.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
+  await admin.query(
+    options.migrated === false
+      ? `create database ${name}`
+      : `create database ${name} template ${TEMPLATE_DATABASE}`,
+  );
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();

@@ -7,6 +7,7 @@ import { runCredentials } from "./credentials-command.ts";
 import { runDealers } from "./dealers-command.ts";
 import { runDemoSeed } from "./demo-command.ts";
 import { runInvoices } from "./invoices-command.ts";
+import { runMigrate } from "./migrate-command.ts";
 import { runOutbox } from "./outbox-command.ts";
 import { runReminders } from "./reminders-command.ts";
 import { runServe } from "./serve-command.ts";
@@ -17,6 +18,8 @@ const USAGE = `Usage: payreq <command> [options]
 
 Commands:
   serve                                        run the HTTP service (pnpm start)
+  migrate [--json]                             bring the database's schema up to this build's (for
+                                               deploys that start instances with PAYREQ_MIGRATE=off)
   demo seed [--json]                           seed the demo dealers, customers and credentials
   credentials add <username> [--json]          password from stdin, or generated and printed once
   credentials password <username>              new password from stdin, or generated and printed once
@@ -91,6 +94,8 @@ const main = async (argv: string[]): Promise<number> => {
   switch (command) {
     case "serve":
       return runServe(config);
+    case "migrate":
+      return runMigrate(config, rest, values.json);
     case "demo":
       return runDemoSeed(config, rest, values.json);
     case "credentials":

@@ -26,8 +26,12 @@ type Started = {
   pruning?: ReturnType<typeof setInterval>;
 };
 
-/** Every step runs even if one before it failed: anything left open would keep the process alive. */
-const stopStarted = async (started: Started) => {
+/**
+ * Stops what was started, in order: the listener and the calls in flight first (they may start background work),
+ * then the schedulers and that work, then the database. Every step runs even if one before it failed: anything
+ * left open would keep the process alive.
+ */
+const stopStarted = async (started: Started, graceMs: number) => {
   const {
     pruning,
     verifier,
@@ -42,7 +46,8 @@ const stopStarted = async (started: Started) => {
   } = started;
   clearInterval(pruning);
   const steps = [
-    // The chain's walk and a reminder run read the database: they end before it closes.
+    () => server?.stopAccepting(graceMs),
+    // The chain's walk, a reminder run and a webhook turn read the database: they end before it closes.
     () =>
       Promise.all([
         verifier?.stop(),
@@ -51,8 +56,7 @@ const stopStarted = async (started: Started) => {
         followUps?.stop(),
         background?.idle(),
       ]),
-    // The server's shutdown lets in-flight calls finish, then closes the database.
-    () => (server ? server.shutdown() : database?.close()),
+    () => database?.close(),
     () => core?.close(),
     // Last, so that Prometheus can scrape while calls drain.
     () => metricsServer?.close(),
@@ -87,18 +91,49 @@ const demoPresentNotice = (store: Store) =>
     ? "(or delete the database file).\n"
     : "(or point PAYREQ_DATABASE_URL at an empty database).\n");
 
-/** Resolves at SIGTERM or SIGINT, once what was started has stopped. */
-const untilStopped = (started: Started, logger: Logger) =>
+const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const;
+
+/**
+ * Resolves once the process has drained after SIGTERM or SIGINT: /readyz answers 503 at once, calls are still
+ * served for `drainTimeoutMs` (so the load balancer sees it and sends no more), then the listener stops accepting,
+ * the calls in flight finish (delivery included) and the background work with them, and the database closes.
+ * A second signal ends the process at once.
+ */
+const untilDrained = (started: Started, config: Config, logger: Logger) =>
   new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info("shutting down", { signal });
-      stopStarted(started).then(resolve, (error: unknown) => {
-        logger.error("shutdown failed", { error: String(error) });
-        resolve();
+    let draining = false;
+    const onSignal = (signal: keyof typeof SIGNAL_NUMBERS) => {
+      if (draining) {
+        logger.warn("second signal: exiting now", {
+          signal,
+          callsInFlight: started.server?.callsInFlight ?? 0,
+        });
+        process.exit(128 + SIGNAL_NUMBERS[signal]);
+      }
+      draining = true;
+      started.server?.drain();
+      logger.info("drain started", {
+        signal,
+        drainTimeoutMs: config.drainTimeoutMs,
+        callsInFlight: started.server?.callsInFlight ?? 0,
       });
+      const endedBefore = started.server?.callsEnded ?? 0;
+      setTimeout(() => {
+        logger.info("not accepting calls any more", { callsInFlight: started.server?.callsInFlight ?? 0 });
+        stopStarted(started, config.requestTimeoutMs)
+          .then(
+            () =>
+              logger.info("calls finished", {
+                callsWhileDraining: (started.server?.callsEnded ?? 0) - endedBefore,
+                callsInFlight: started.server?.callsInFlight ?? 0,
+              }),
+            (error: unknown) => logger.error("shutdown failed", { error: String(error) }),
+          )
+          .finally(resolve);
+      }, config.drainTimeoutMs);
     };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
   });
 
 /**
@@ -165,7 +200,7 @@ export const runServe = async (config: Config): Promise<number> => {
     started.pruning = setInterval(prune, Math.min(config.idempotencyTtlMs, 3_600_000));
     started.pruning.unref();
     // Before "listening": whoever starts the service may stop it as soon as it says so.
-    stopped = untilStopped(started, logger);
+    stopped = untilDrained(started, config, logger);
     logger.info("listening", {
       url: server.url,
       metrics: started.metricsServer?.url ?? "off",
@@ -189,13 +224,13 @@ export const runServe = async (config: Config): Promise<number> => {
     if (seeded) process.stderr.write(`\n${demoBanner(seeded, server.url)}\n`);
     else if (config.demo) process.stderr.write(demoPresentNotice(database));
   } catch (error) {
-    await stopStarted(started).catch((stopError: unknown) =>
+    await stopStarted(started, config.requestTimeoutMs).catch((stopError: unknown) =>
       logger.error("stopping after a failed start failed", { error: String(stopError) }),
     );
     throw error;
   }
   await stopped;
   const { groupCommit: _histograms, ...writes } = started.core.store.stats;
-  logger.info("stopped", { writes });
+  logger.info("stopped", { writes, exitCode: 0 });
   return 0;
 };

@@ -39,6 +39,8 @@ export type AppDeps = {
   checkoutOrigins?: readonly string[] | undefined;
   /** The SMS provider's status callbacks: its auth token signs them, over this public URL. */
   smsStatus?: { authToken: string; url: string } | undefined;
+  /** Set once the process is draining (SIGTERM): /readyz says 503 and answers close their connections. */
+  drain?: { readonly draining: boolean } | undefined;
   /** Events were raised outside a call (a payment): the webhook dispatcher may look at once. */
   onEvents?: (() => void) | undefined;
 };

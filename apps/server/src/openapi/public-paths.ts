@@ -88,7 +88,9 @@ export const publicPaths = {
       ...PUBLIC,
       operationId: "readiness",
       tags: ["Health"],
-      summary: "The database is open and migrated",
+      summary: "The database is open and migrated, and the process is not draining",
+      description:
+        "For the load balancer: 503 while the database is unreachable, and from the moment the process gets SIGTERM or SIGINT (draining: it still serves calls for PAYREQ_DRAIN_TIMEOUT, then stops accepting). /healthz (liveness) stays 200 while draining.",
       responses: {
         "200": json("Ready", schemaRef("ReadinessResponse"), { status: "ready" }),
         "503": json("Not ready", schemaRef("ReadinessResponse"), { status: "database unavailable" }),

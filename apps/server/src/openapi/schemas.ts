@@ -56,7 +56,7 @@ export const MessageStatusReceived = z.object({
   outcome: z.enum(["recorded", "unchanged", "unknown-message", "not-final"]),
 });
 export const ReadinessResponse = z.object({
-  status: z.enum(["ready", "not migrated", "database unavailable"]),
+  status: z.enum(["ready", "not migrated", "database unavailable", "draining"]),
 });
 
 /** Every schema the document names, by its component name. */

@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Sql, SqlParam, Store } from "../../ports/store.ts";
 import { runsFromBundle } from "../bundle-layout.ts";
 import { emptyGroupCommitStats, recordGroupCommit } from "../commit-stats.ts";
+import { assertSchemaCurrent } from "../schema-version.ts";
 import { createGroupCommit } from "./group-commit.ts";
 import { translate } from "./pg-errors.ts";
 
@@ -18,6 +19,8 @@ export type PostgresOptions = {
   connectTimeoutMs?: number;
   /** How long any one statement may run (server side), and how long the client waits for its answer. */
   statementTimeoutMs?: number;
+  /** false: do not migrate (PAYREQ_MIGRATE=off), and refuse a schema older than the code. */
+  migrate?: boolean;
 };
 
 const MIGRATIONS_FOLDER = fileURLToPath(
@@ -85,10 +88,27 @@ const redactUrl = (url: string) => {
   }
 };
 
-const applyMigrations = async (config: pg.ClientConfig) => {
+/** What drizzle's migrator has recorded in the database (nothing when it never ran). */
+const appliedMigrations = async (client: pg.Client) => {
+  const { rows } = await client.query<{ present: boolean }>(
+    "select to_regclass('drizzle.__drizzle_migrations') is not null as present",
+  );
+  if (!rows[0]?.present) return { count: 0, newest: null };
+  const applied = await client.query<{ count: string; newest: string | null }>(
+    "select count(*) as count, max(created_at) as newest from drizzle.__drizzle_migrations",
+  );
+  const row = applied.rows[0];
+  return { count: Number(row?.count ?? 0), newest: row?.newest == null ? null : Number(row.newest) };
+};
+
+const applyMigrations = async (config: pg.ClientConfig, options: { migrate?: boolean }) => {
   const client = new pg.Client(config);
   await client.connect();
   try {
+    if (options.migrate === false) {
+      assertSchemaCurrent(MIGRATIONS_FOLDER, await appliedMigrations(client));
+      return;
+    }
     // Several instances starting together: one migrates, the others wait for it and then find nothing to do.
     await client.query("select pg_advisory_lock($1, $2)", [LOCK_NAMESPACE, MIGRATION_LOCK]);
     await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
@@ -154,7 +174,7 @@ export const openPostgresStore = async (
     query_timeout: statementTimeoutMs + 2000,
     application_name: "payreq",
   };
-  await applyMigrations(config);
+  await applyMigrations(config, options);
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
   // An idle connection the server dropped is an event, not a crash: the pool opens a new one when needed.
   pool.on("error", () => undefined);

@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { Sql, SqlParam, Store } from "../../ports/store.ts";
 import { runsFromBundle } from "../bundle-layout.ts";
+import { assertSchemaCurrent } from "../schema-version.ts";
 import { createWriteQueue, type WriteQueue } from "./write-queue.ts";
 
 export type SqliteStore = Store & {
@@ -50,6 +51,18 @@ const migrateExclusively = (sqlite: Database.Database) => {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 * attempt);
     }
   }
+};
+
+/** What drizzle's migrator has recorded in the file (nothing when it never ran). */
+const appliedMigrations = (sqlite: Database.Database) => {
+  const table = sqlite
+    .prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
+    .get();
+  if (!table) return { count: 0, newest: null };
+  const row = sqlite
+    .prepare("select count(*) as count, max(created_at) as newest from __drizzle_migrations")
+    .get() as { count: number; newest: number | null };
+  return { count: Number(row.count), newest: row.newest === null ? null : Number(row.newest) };
 };
 
 /** Statements prepared once per text: the send path runs a fixed handful, and preparing cost more than running. */
@@ -123,7 +136,10 @@ export const isProcessAlive = (pid: number) => {
  * A SQLite file (or ":memory:") in WAL mode with synchronous=FULL, its committed migrations applied. Writes go
  * through the write queue: the transactions of concurrent calls share one IMMEDIATE transaction and one fsync.
  */
-export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number } = {}): SqliteStore => {
+export const openSqliteStore = (
+  path: string,
+  options: { busyTimeoutMs?: number; migrate?: boolean } = {},
+): SqliteStore => {
   const sqlite = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
   try {
     assertSqliteVersion(sqlite);
@@ -132,7 +148,8 @@ export const openSqliteStore = (path: string, options: { busyTimeoutMs?: number 
     sqlite.pragma(path === ":memory:" ? "synchronous = FULL" : "synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    migrateExclusively(sqlite);
+    if (options.migrate === false) assertSchemaCurrent(MIGRATIONS_FOLDER, appliedMigrations(sqlite));
+    else migrateExclusively(sqlite);
   } catch (error) {
     sqlite.close();
     throw error;

@@ -15,10 +15,10 @@ export const serveSqliteWorker = (programs: ProgramRegistry): void => {
   const port = parentPort;
   if (!port) throw new Error("sqlite-worker runs as a worker thread");
 
-  const { path, stats } = workerData as { path: string; stats: SharedArrayBuffer };
+  const { path, stats, migrate } = workerData as { path: string; stats: SharedArrayBuffer; migrate: boolean };
   let store: SqliteStore;
   try {
-    store = openSqliteStore(path);
+    store = openSqliteStore(path, { migrate });
   } catch (error) {
     port.postMessage({ ready: false, error: serializeError(error) } satisfies Ready);
     throw error;

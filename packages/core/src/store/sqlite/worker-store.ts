@@ -13,11 +13,12 @@ type Call = (request: { op: Request["op"] } & Record<string, unknown>) => Promis
 const startWorker = async (
   script: URL,
   path: string,
+  migrate: boolean,
   onExit: () => void,
   onStart?: (worker: Worker) => void,
 ) => {
   const stats = createSharedStats();
-  const worker = new Worker(script, { workerData: { path, stats } });
+  const worker = new Worker(script, { workerData: { path, stats, migrate } });
   onStart?.(worker);
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -94,6 +95,8 @@ export const openSqliteWorkerStore = async (
   options: {
     /** The worker thread's script, which hands the worker its programs (see sqlite-worker-main.ts). */
     script: URL;
+    /** false: the worker does not migrate, and refuses a schema older than the code. */
+    migrate?: boolean;
     onWorker?: (worker: Worker) => void;
   },
 ): Promise<Store> => {
@@ -102,6 +105,7 @@ export const openSqliteWorkerStore = async (
     startWorker(
       options.script,
       path,
+      options.migrate ?? true,
       () => {
         handle = start();
         handle.catch(() => undefined);
