@@ -37,7 +37,10 @@ describe.each(TEST_STORES)("payreq migrate and PAYREQ_MIGRATE=off on %s", { time
     const env = { ...(await emptyDatabase(kind)), PAYREQ_MIGRATE: "off" };
     const refused = startServerProcess(env);
     await expect(refused).rejects.toThrow(/exited with 1 before listening/);
-    const message = await refused.catch((error: Error) => error.message);
+    const message = await refused.then(
+      () => "",
+      (error: Error) => error.message,
+    );
     const stderr = message.split("\n").filter((line) => line.includes("payreq:"));
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(
