@@ -203,6 +203,9 @@ const ConfigSchema = z.object({
     .optional(),
 });
 
+/** Every variable the service reads (deploy/payreq.env.example documents each). */
+export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape);
+
 export type Config = {
   port: number;
   host: string;
@@ -258,9 +261,7 @@ export class ConfigError extends Error {}
 /** Reads and validates the environment once; relative paths are taken from where the command was run. */
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const cleaned = Object.fromEntries(
-    Object.keys(ConfigSchema.shape).flatMap((key) =>
-      env[key] === undefined || env[key] === "" ? [] : [[key, env[key]]],
-    ),
+    CONFIG_VARIABLES.flatMap((key) => (env[key] === undefined || env[key] === "" ? [] : [[key, env[key]]])),
   );
   const parsed = ConfigSchema.safeParse(cleaned);
   if (!parsed.success) {

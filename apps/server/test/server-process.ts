@@ -12,11 +12,18 @@ export type ServerProcess = {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
-/** `payreq serve` as a real process on a free loopback port; resolves once it logs "listening". */
-export const startServerProcess = (env: Record<string, string>): Promise<ServerProcess> =>
+/**
+ * `payreq serve` as a real process on a free loopback port; resolves once it logs "listening". `processGroup`:
+ * in a process group of its own, and signalled as a group (as systemd and other supervisors do).
+ */
+export const startServerProcess = (
+  env: Record<string, string>,
+  options: { processGroup?: boolean } = {},
+): Promise<ServerProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PAYREQ_MAIN, "serve"], {
       cwd: SERVER_DIR,
+      detached: options.processGroup ?? false,
       env: {
         PATH: process.env.PATH ?? "",
         HOST: "127.0.0.1",
@@ -48,7 +55,9 @@ export const startServerProcess = (env: Record<string, string>): Promise<ServerP
         logs,
         exited,
         stop: (signal = "SIGTERM") => {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          if (child.exitCode !== null || child.signalCode !== null) return exited;
+          if (options.processGroup && child.pid) process.kill(-child.pid, signal);
+          else child.kill(signal);
           return exited;
         },
       });
