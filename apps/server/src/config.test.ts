@@ -63,6 +63,8 @@ describe("readConfig", () => {
       PAYREQ_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.5,fd00::/8",
       PAYREQ_DATABASE_URL: "postgres://payreq:secret@db.internal:5432/payreq",
       PAYREQ_DATABASE_POOL: "20",
+      PAYREQ_MIGRATE: "off",
+      PAYREQ_DRAIN_TIMEOUT: "8s",
       PAYREQ_OPS_SESSION_SECRET: "a-long-shared-secret-of-32-characters!",
       PAYREQ_METRICS: "on",
       PAYREQ_METRICS_HOST: "10.0.0.5",
@@ -81,6 +83,8 @@ describe("readConfig", () => {
       databasePath: "/var/lib/payreq.db",
       databaseUrl: "postgres://payreq:secret@db.internal:5432/payreq",
       databasePoolSize: 20,
+      migrate: false,
+      drainTimeoutMs: 8000,
       paymentUrlBase: "https://pay.example.com/p",
       paymentUrlBaseFromPort: false,
       paymentUrlTtlMs: 72 * 3_600_000,
@@ -103,6 +107,18 @@ describe("readConfig", () => {
       webhooks: { retryScheduleMs: [1000, 1000, 2000], timeoutMs: 5000 },
       webhooksAllowPrivate: true,
     });
+  });
+
+  it("migrates at start and drains for 5 s by default; a drain may be 0, never negative or a word", () => {
+    expect(readConfig({})).toMatchObject({ migrate: true, drainTimeoutMs: 5000 });
+    expect(readConfig({ PAYREQ_DRAIN_TIMEOUT: "0" }).drainTimeoutMs).toBe(0);
+    expect(readConfig({ PAYREQ_DRAIN_TIMEOUT: "250ms" }).drainTimeoutMs).toBe(250);
+    for (const bad of ["-1", "soon", "5 minutes"]) {
+      expect(() => readConfig({ PAYREQ_DRAIN_TIMEOUT: bad })).toThrow(
+        "PAYREQ_DRAIN_TIMEOUT must be a duration such as 90s, 15m, 72h or 7d, or 0",
+      );
+    }
+    expect(() => readConfig({ PAYREQ_MIGRATE: "later" })).toThrow("PAYREQ_MIGRATE must be one of");
   });
 
   it("dispatches webhooks on the Standard Webhooks schedule by default, and none with PAYREQ_WEBHOOKS=off", () => {

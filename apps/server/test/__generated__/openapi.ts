@@ -589,7 +589,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database is open and migrated */
+        /**
+         * The database is open and migrated, and the process is not draining
+         * @description For the load balancer: 503 while the database is unreachable, and from the moment the process gets SIGTERM or SIGINT (draining: it still serves calls for PAYREQ_DRAIN_TIMEOUT, then stops accepting). /healthz (liveness) stays 200 while draining.
+         */
         get: operations["readiness"];
         put?: never;
         post?: never;
@@ -1053,7 +1056,7 @@ export interface components {
         };
         ReadinessResponse: {
             /** @enum {string} */
-            status: "ready" | "not migrated" | "database unavailable";
+            status: "ready" | "not migrated" | "database unavailable" | "draining";
         };
     };
     responses: never;

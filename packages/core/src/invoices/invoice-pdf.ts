@@ -1,4 +1,4 @@
-import PDFDocument from "pdfkit";
+import type PDFKit from "pdfkit";
 import { formatMoney } from "../domain/money.ts";
 import type { InvoiceDocument } from "./invoice-document.ts";
 
@@ -14,11 +14,22 @@ const printable = (text: string) =>
 const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
 /**
+ * pdfkit, loaded on the first PDF: loading it inflates font data and builds cipher tables (about 60 ms), which
+ * every `payreq` command and every start of the service would otherwise pay.
+ */
+let pdfkit: Promise<typeof PDFKit> | undefined;
+const loadPdfkit = () => {
+  pdfkit ??= import("pdfkit").then((module) => module.default);
+  return pdfkit;
+};
+
+/**
  * The invoice as a one-page PDF (pdfkit, the standard Helvetica fonts, nothing embedded). The same data gives the
  * same bytes: the document's date is the invoice's creation time, and its file id derives from it.
  */
-export const renderInvoicePdf = (document: InvoiceDocument, paymentUrl: string): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
+export const renderInvoicePdf = async (document: InvoiceDocument, paymentUrl: string): Promise<Buffer> => {
+  const PDFDocument = await loadPdfkit();
+  return new Promise((resolve, reject) => {
     const pdf = new PDFDocument({
       size: "LETTER",
       margin: 54,
@@ -103,3 +114,4 @@ export const renderInvoicePdf = (document: InvoiceDocument, paymentUrl: string):
     }
     pdf.end();
   });
+};
