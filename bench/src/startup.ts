@@ -79,11 +79,11 @@ const main = async () => {
     for (const kind of kinds) {
       const { store, env } = await stores.open(kind, `startup_${kind}`);
       await store.close();
-      const results: Record<string, { readyMs: number; rssMiB: number }[]> = {};
+      const results = Object.fromEntries(
+        Object.keys(ways).map((way) => [way, [] as { readyMs: number; rssMiB: number }[]]),
+      );
       for (let round = 0; round < Number(values.runs); round++) {
-        for (const [way, args] of Object.entries(ways)) {
-          (results[way] ??= []).push(await startOnce(args, env));
-        }
+        for (const [way, args] of Object.entries(ways)) results[way]?.push(await startOnce(args, env));
       }
       for (const [way, runs] of Object.entries(results)) {
         console.log(
