@@ -523,7 +523,9 @@ describe.each(TEST_STORES)("webhooks on %s", (kind) => {
 });
 
 describe("webhooks on two instances", () => {
-  it("dispatches 200 events from two instances on one PostgreSQL, each delivered once", async () => {
+  it("dispatches 200 events from two instances on one PostgreSQL, each delivered once", {
+    timeout: 30_000,
+  }, async () => {
     const [a, b] = await openTestStorePair("postgres");
     const receiver = await startWebhookReceiver();
     cleanups.push(() => receiver.close());
