@@ -9,18 +9,12 @@ import type { Clock, IdGenerator } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { Notifier } from "../ports/notifier.ts";
 import type { Store } from "../ports/store.ts";
+import type { ReminderDeps } from "../reminders/send-due-reminders.ts";
 import { type EventScope, messageEvent } from "../webhooks/event-data.ts";
 import { raiseEvents } from "../webhooks/events.ts";
 
-export type ReceiptDeps = {
-  store: Store;
-  clock: Clock;
-  ids: IdGenerator;
-  notifier: Notifier;
-  templates: TemplateStore;
-  deliveryTimeoutMs: number;
-  logger: Logger;
-};
+/** What sending a receipt needs: what sending a reminder needs (both are messages outside a call). */
+export type ReceiptDeps = ReminderDeps;
 
 /** A receipt with what sending it needs: the payment as recorded, the request's channels, the order. */
 type ReceiptToSend = {
