@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import type { Server, ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { dirname } from "node:path";
 import type { Duplex } from "node:stream";
@@ -21,6 +21,7 @@ import {
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { Background } from "./http/background.ts";
+import { createCallTracker } from "./http/call-tracker.ts";
 import { trustProxies } from "./http/client-address.ts";
 import type { ChainStatus } from "./observability/chain-status.ts";
 import { disabledMetrics, type ServiceMetrics } from "./observability/service-metrics.ts";
@@ -33,13 +34,15 @@ export type RunningServer = {
   store: Store;
   /** Connections open now, refused ones included. */
   readonly openConnections: number;
-  /** Calls being handled now, and answered (or ended by the client) since the start. */
+  /** Calls being handled now (until their handler has finished, whatever became of the connection), and since the start. */
   readonly callsInFlight: number;
   readonly callsEnded: number;
   /** Draining: /readyz answers 503 and every answer closes its connection; calls are still served. */
   drain(): void;
-  readonly draining: boolean;
-  /** Stops accepting and lets in-flight calls finish (up to `graceMs`); the database stays open. */
+  /**
+   * Stops accepting; connections get up to `graceMs` to finish (then they are closed), and every handler that was
+   * running is waited for. The database stays open.
+   */
   stopAccepting(graceMs?: number): Promise<void>;
   /** stopAccepting, then closes the database. */
   shutdown(graceMs?: number): Promise<void>;
@@ -195,6 +198,7 @@ export const startServer = async (
 ): Promise<RunningServer> => {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config };
   const drainState = { draining: false };
+  const calls = createCallTracker();
   const app = createApp({
     core,
     drain: drainState,
@@ -220,7 +224,7 @@ export const startServer = async (
     const s = serve(
       {
         fetch: (request, env) =>
-          overCap.has(env.incoming.socket as Socket) ? refuseOverCap() : app.fetch(request, env),
+          overCap.has(env.incoming.socket as Socket) ? refuseOverCap() : calls.track(app.fetch(request, env)),
         hostname: config.host,
         port: config.port,
         serverOptions: {
@@ -250,15 +254,6 @@ export const startServer = async (
     open++;
     socket.once("close", () => open--);
   });
-  let callsInFlight = 0;
-  let callsEnded = 0;
-  server.on("request", (_request, response: ServerResponse) => {
-    callsInFlight++;
-    response.once("close", () => {
-      callsInFlight--;
-      callsEnded++;
-    });
-  });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) =>
     answerClientError(error, socket, core.deps.logger),
   );
@@ -275,6 +270,9 @@ export const startServer = async (
       await closed;
       clearInterval(sweep);
       clearTimeout(deadline);
+      // A connection closed (by the client, or at the deadline) does not stop its handler: a call in its delivery
+      // step goes on, and must be recorded before anything it needs is closed.
+      await calls.idle();
     })();
     return accepting;
   };
@@ -287,13 +285,10 @@ export const startServer = async (
       return open;
     },
     get callsInFlight() {
-      return callsInFlight;
+      return calls.inFlight;
     },
     get callsEnded() {
-      return callsEnded;
-    },
-    get draining() {
-      return drainState.draining;
+      return calls.ended;
     },
     drain() {
       drainState.draining = true;

@@ -50,7 +50,7 @@ describe.each(TEST_STORES)("payreq migrate and PAYREQ_MIGRATE=off on %s", { time
       `is older than this payreq (0 of ${MIGRATIONS[kind]} migrations applied) and PAYREQ_MIGRATE=off: run \`payreq migrate\` first`,
     );
 
-    // Other commands honour it too: nothing is created behind the operator's back.
+    // The other commands refuse it too.
     const listed = await payreq(["credentials", "list"], env);
     expect([listed.code, listed.stderr]).toEqual([1, expect.stringContaining("run `payreq migrate` first")]);
 

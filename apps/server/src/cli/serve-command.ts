@@ -24,6 +24,19 @@ type Started = {
   followUps?: ReturnType<typeof startPaymentFollowUps>;
   background?: ReturnType<typeof createBackground>;
   pruning?: ReturnType<typeof setInterval>;
+  /** The schedulers told to start no new turn, and their current turns ended. */
+  schedulersStopped?: Promise<void>;
+};
+
+/** Stops the schedulers (once): none starts a new turn, and the promise settles when their current turns end. */
+const stopSchedulers = (started: Started) => {
+  started.schedulersStopped ??= Promise.all([
+    started.verifier?.stop(),
+    started.reminders?.stop(),
+    started.webhooks?.stop(),
+    started.followUps?.stop(),
+  ]).then(() => undefined);
+  return started.schedulersStopped;
 };
 
 /**
@@ -32,30 +45,13 @@ type Started = {
  * left open would keep the process alive.
  */
 const stopStarted = async (started: Started, graceMs: number) => {
-  const {
-    pruning,
-    verifier,
-    reminders,
-    webhooks,
-    followUps,
-    background,
-    server,
-    database,
-    core,
-    metricsServer,
-  } = started;
+  const { pruning, background, server, database, core, metricsServer } = started;
   clearInterval(pruning);
   const steps = [
     () => server?.stopAccepting(graceMs),
-    // The chain's walk, a reminder run and a webhook turn read the database: they end before it closes.
-    () =>
-      Promise.all([
-        verifier?.stop(),
-        reminders?.stop(),
-        webhooks?.stop(),
-        followUps?.stop(),
-        background?.idle(),
-      ]),
+    // The chain's walk, a reminder run and a webhook turn read the database: they end before it closes, and so
+    // does the work the calls started.
+    () => Promise.all([stopSchedulers(started), background?.idle()]),
     () => database?.close(),
     () => core?.close(),
     // Last, so that Prometheus can scrape while calls drain.
@@ -112,6 +108,8 @@ const untilDrained = (started: Started, config: Config, logger: Logger) =>
       }
       draining = true;
       started.server?.drain();
+      // No new reminder run or webhook attempt from now on: what is under way ends during the drain.
+      void stopSchedulers(started);
       logger.info("drain started", {
         signal,
         drainTimeoutMs: config.drainTimeoutMs,

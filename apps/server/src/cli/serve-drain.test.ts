@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startGatedSmsProvider } from "../../test/gated-sms-provider.ts";
 import { seededDatabase } from "../../test/seeded-database.ts";
-import { startServerProcess } from "../../test/server-process.ts";
+import { type ServerProcess, startServerProcess } from "../../test/server-process.ts";
 
 /** JSON log lines of the process with this message. */
 const logged = (logs: string[], message: string) =>
@@ -11,12 +11,12 @@ const logged = (logs: string[], message: string) =>
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((line) => line.msg === message);
 
-/** Resolves with those lines once the process has logged one (its output arrives on events: look after each). */
-const untilLogged = async (logs: string[], message: string) => {
+/** Resolves with those lines once the process has logged one (looking again after each chunk of its output). */
+const untilLogged = async (server: ServerProcess, message: string) => {
   for (;;) {
-    const found = logged(logs, message);
+    const found = logged(server.logs, message);
     if (found.length > 0) return found;
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => server.child.stdout?.once("data", () => setImmediate(resolve)));
   }
 };
 
@@ -28,7 +28,7 @@ const setup = async (drain: string) => {
   onTestFinished(() => sms.close());
   const server = await startServerProcess({ ...seeded.env, ...sms.env, PAYREQ_DRAIN_TIMEOUT: drain });
   onTestFinished(() => server.stop("SIGKILL").then(() => undefined));
-  const call = (orderNumber: string, sendAsText: boolean) =>
+  const call = (orderNumber: string, sendAsText: boolean, signal?: AbortSignal) =>
     fetch(
       `${server.url}/payment/aggregator/v1/departments/${seeded.demo.ids.departments.sunrise}/payment-requests`,
       {
@@ -42,6 +42,7 @@ const setup = async (drain: string) => {
           sendAsText,
           sendAsEmail: !sendAsText,
         }),
+        signal,
       },
     );
   return { seeded, sms, server, call };
@@ -49,14 +50,15 @@ const setup = async (drain: string) => {
 
 describe("payreq serve drains on SIGTERM", { timeout: 60_000 }, () => {
   it("says not ready at once, serves through the drain, finishes the call in delivery, closes, exits 0", async () => {
-    const { sms, server, call } = await setup("2s");
+    // Long enough for the checks below on a loaded machine: the listener must still be open for the last one.
+    const { sms, server, call } = await setup("6s");
     const held = sms.hold();
     const inDelivery = call("RO-DRAIN-1", true);
     await held.arrived;
 
     server.child.kill("SIGTERM");
-    const started = await untilLogged(server.logs, "drain started");
-    expect(started[0]).toMatchObject({ signal: "SIGTERM", drainTimeoutMs: 2000, callsInFlight: 1 });
+    const started = await untilLogged(server, "drain started");
+    expect(started[0]).toMatchObject({ signal: "SIGTERM", drainTimeoutMs: 6000, callsInFlight: 1 });
 
     const ready = await fetch(`${server.url}/readyz`);
     expect([ready.status, await ready.json()]).toEqual([503, { status: "draining" }]);
@@ -86,14 +88,36 @@ describe("payreq serve drains on SIGTERM", { timeout: 60_000 }, () => {
     await held.arrived;
     server.child.kill("SIGTERM");
     // The drain has ended and the listener is closed, the call still held at the provider.
-    expect((await untilLogged(server.logs, "not accepting calls any more"))[0]).toMatchObject({
+    expect((await untilLogged(server, "not accepting calls any more"))[0]).toMatchObject({
       callsInFlight: 1,
     });
+    // The listener is closed (a new connection is refused) while the call is still held at the provider.
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     expect(server.child.exitCode).toBeNull();
     held.release();
     const finished = await inDelivery;
     expect(await finished.json()).toMatchObject({ textSent: "SUCCESS" });
     expect(await server.exited).toBe(0);
+  });
+
+  it("waits for a handler whose client has gone, and records its text before closing the database", async () => {
+    const { seeded, sms, server, call } = await setup("100ms");
+    const held = sms.hold();
+    const abort = new AbortController();
+    const gone = call("RO-DRAIN-5", true, abort.signal).catch((error: Error) => error);
+    await held.arrived;
+    abort.abort();
+    expect(await gone).toBeInstanceOf(Error);
+    server.child.kill("SIGTERM");
+    await untilLogged(server, "not accepting calls any more");
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    expect(server.child.exitCode).toBeNull();
+    held.release();
+    expect(await server.exited).toBe(0);
+    const rows = await seeded.store.sql.all<{ status: string }>(
+      "select o.status from outbox o join payment_requests p on p.uuid = o.payment_request_uuid join invoices i on i.uuid = p.invoice_uuid join dealer_orders d on d.uuid = i.order_uuid where d.order_number = 'RO-DRAIN-5'",
+    );
+    expect(rows).toEqual([{ status: "DELIVERED" }]);
   });
 
   it("exits at once on a second signal", async () => {
@@ -102,7 +126,7 @@ describe("payreq serve drains on SIGTERM", { timeout: 60_000 }, () => {
     const inDelivery = call("RO-DRAIN-4", true).catch((error: Error) => error);
     await held.arrived;
     server.child.kill("SIGTERM");
-    await untilLogged(server.logs, "drain started");
+    await untilLogged(server, "drain started");
     server.child.kill("SIGINT");
     expect(await server.exited).toBe(130);
     expect(logged(server.logs, "second signal: exiting now")[0]).toMatchObject({ signal: "SIGINT" });

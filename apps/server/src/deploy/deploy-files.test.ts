@@ -29,8 +29,11 @@ describe("deploy/", () => {
         .map((line) => line.slice(key.length + 1));
     expect(setting("ExecStart")).toEqual(["/usr/bin/node /opt/payreq/apps/server/dist/payreq.mjs serve"]);
     expect(setting("KillMode")).toEqual(["mixed"]);
-    // Above the drain (5 s) and the longest call (30 s request timeout).
-    expect(Number.parseInt(setting("TimeoutStopSec")[0] ?? "0", 10)).toBeGreaterThan(35);
+    // Above the longest stop with the defaults: the drain, a call (request timeout), then a receipt's two deliveries.
+    const defaults = readConfig({});
+    expect(Number.parseInt(setting("TimeoutStopSec")[0] ?? "0", 10) * 1000).toBeGreaterThan(
+      defaults.drainTimeoutMs + defaults.requestTimeoutMs + 2 * defaults.deliveryTimeoutMs,
+    );
     for (const sandbox of ["NoNewPrivileges", "PrivateTmp", "ProtectHome"])
       expect(setting(sandbox)).toEqual(["yes"]);
     expect(setting("ProtectSystem")).toEqual(["strict"]);

@@ -23,7 +23,8 @@ type Answer = {
 
 /**
  * deploy/haproxy.cfg (Debian's HAProxy) in front of three `payreq serve` on one PostgreSQL, each started as the
- * unit file does (the build with plain node, in a process group of its own), under a steady load of calls that
+ * unit file does (the build with plain node), in a process group of its own that gets the signal (as some
+ * supervisors send it; systemd's KillMode=mixed signals node alone), under a steady load of calls that
  * each carry their own Idempotency-Key.
  */
 describe("three instances behind HAProxy on one PostgreSQL", { timeout: 180_000 }, () => {

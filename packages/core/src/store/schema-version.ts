@@ -35,6 +35,3 @@ export const assertSchemaCurrent = (folder: string, applied: { count: number; ne
     throw new SchemaBehindError(applied.count, entries.length);
   }
 };
-
-/** How many migrations the folder holds. */
-export const migrationCount = (folder: string) => journalOf(folder).length;
