@@ -52,6 +52,10 @@ export type RunningServer = {
 export const publicUrlOf = (config: Pick<Config, "publicUrl" | "paymentUrlBase">) =>
   config.publicUrl ?? new URL(config.paymentUrlBase).origin;
 
+/** Where the SMS provider is asked to report each text's status (its signature covers this URL). */
+const smsStatusUrlOf = (config: Pick<Config, "publicUrl" | "paymentUrlBase">) =>
+  `${publicUrlOf(config)}${SMS_STATUS_PATH}`;
+
 /** Where Stripe's hosted checkout lives (and a stand-in's, when PAYREQ_STRIPE_API_URL points at one). */
 const checkoutOriginsOf = (stripe: NonNullable<Config["stripe"]>) => [
   "https://checkout.stripe.com",
@@ -85,7 +89,7 @@ export const buildCore = (
   const notifier = createNotifier(
     {
       smtp: config.smtp && { ...config.smtp, timeoutMs: config.deliveryTimeoutMs },
-      sms: config.sms && { ...config.sms, statusCallbackUrl: `${publicUrlOf(config)}${SMS_STATUS_PATH}` },
+      sms: config.sms && { ...config.sms, statusCallbackUrl: smsStatusUrlOf(config) },
     },
     ids,
   );
@@ -214,7 +218,7 @@ export const startServer = async (
       config.sms && config.paymentUrlBase
         ? {
             authToken: config.sms.authToken,
-            url: `${publicUrlOf({ publicUrl: config.publicUrl, paymentUrlBase: config.paymentUrlBase })}${SMS_STATUS_PATH}`,
+            url: smsStatusUrlOf({ publicUrl: config.publicUrl, paymentUrlBase: config.paymentUrlBase }),
           }
         : undefined,
   });

@@ -3,13 +3,13 @@ import {
   getDealerPaymentSettings,
   PayreqError,
   type Principal,
-  recordCall,
   setDealerStripeAccount,
   silentLogger,
 } from "@payreq/core";
 import type { Config } from "../config.ts";
 import { formatTable, UsageError } from "../formats/output.ts";
 import { buildCore, openConfiguredStore } from "../server.ts";
+import { auditedChange } from "./audited-change.ts";
 
 const USAGE = `usage: payreq dealers list [--json]
        payreq dealers show <dealerUuid> [--json]
@@ -75,27 +75,16 @@ export const runDealers = async (
         const parsed = StripeAccountChange.safeParse({ stripeAccount: account === "none" ? null : account });
         if (!parsed.success)
           throw new UsageError(`${parsed.error.issues[0]?.message ?? "bad account"}\n${USAGE}`);
-        const startedAt = core.clock.now();
-        const dealer = await setDealerStripeAccount(
-          database,
-          OPERATOR,
-          dealerUuid,
-          parsed.data.stripeAccount,
-        );
-        await recordCall(core.deps, {
-          entry: {
-            meta: {
-              requestId: core.ids.next(),
-              transport: "cli",
-              operation: "dealers.stripe-account",
-              receivedAt: startedAt,
-            },
+        const dealer = await auditedChange(
+          core,
+          {
+            operation: "dealers.stripe-account",
             username: OPERATOR.username,
-            status: 200,
             requestBody: { dealerUuid, ...parsed.data },
-            response: { errors: [], warnings: [], dealer },
           },
-        });
+          () => setDealerStripeAccount(database, OPERATOR, dealerUuid, parsed.data.stripeAccount),
+          (settings) => ({ response: { errors: [], warnings: [], dealer: settings } }),
+        );
         out(dealer, () => print([dealer]));
         return 0;
       }

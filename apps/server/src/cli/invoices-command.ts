@@ -8,7 +8,6 @@ import {
   invoiceDepartment,
   PayreqError,
   paymentChangeOf,
-  recordCall,
   recordInvoicePayment,
   silentLogger,
   voidInvoice,
@@ -16,6 +15,7 @@ import {
 import type { Config } from "../config.ts";
 import { formatTable, UsageError } from "../formats/output.ts";
 import { buildCore, openConfiguredStore } from "../server.ts";
+import { auditedChange } from "./audited-change.ts";
 
 const USAGE = `usage: payreq invoices show <invoiceUuid> [--json]
        payreq invoices mark-paid <invoiceUuid> [--paid-date ISO] [--amount n] [--refunded-amount n] [--json]
@@ -79,44 +79,26 @@ const paymentOf = (flags: InvoiceFlags, now: Date) => {
 };
 
 /** A change made from the command line is audited like one made over the v4 endpoint. */
-const audited = async (
+const audited = (
   core: Core,
   operation: string,
   input: { departmentUuid: string; invoiceUuid: string; requestBody?: unknown },
   change: () => Promise<InvoiceState>,
-): Promise<InvoiceState> => {
-  const meta = {
-    requestId: core.ids.next(),
-    transport: "cli" as const,
-    operation,
-    receivedAt: core.clock.now(),
-  };
-  const entry = { meta, departmentUuid: input.departmentUuid, requestBody: input.requestBody };
-  try {
-    const invoice = await change();
-    await recordCall(core.deps, {
-      entry: {
-        ...entry,
-        status: 200,
-        response: { errors: [], warnings: [], invoice: invoiceBody(invoice) },
-        touched: { invoiceUuid: invoice.uuid, orderUuid: invoice.orderUuid },
-      },
-    });
-    return invoice;
-  } catch (error) {
-    if (error instanceof PayreqError) {
-      await recordCall(core.deps, {
-        entry: {
-          ...entry,
-          status: error.status,
-          response: { errors: [error.item], warnings: [] },
-          touched: { invoiceUuid: input.invoiceUuid },
-        },
-      });
-    }
-    throw error;
-  }
-};
+): Promise<InvoiceState> =>
+  auditedChange(
+    core,
+    {
+      operation,
+      departmentUuid: input.departmentUuid,
+      requestBody: input.requestBody,
+      touched: { invoiceUuid: input.invoiceUuid },
+    },
+    change,
+    (invoice) => ({
+      response: { errors: [], warnings: [], invoice: invoiceBody(invoice) },
+      touched: { invoiceUuid: invoice.uuid, orderUuid: invoice.orderUuid },
+    }),
+  );
 
 /** `payreq invoices`: the platform's side of an invoice from the command line (show, record a payment, cancel). */
 export const runInvoices = async (config: Config, args: string[], flags: InvoiceFlags): Promise<number> => {

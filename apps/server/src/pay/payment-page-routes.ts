@@ -8,8 +8,10 @@ import {
 } from "@payreq/core";
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
 import { createMiddleware } from "hono/factory";
 import { html } from "hono/html";
+import { HTTPException } from "hono/http-exception";
 import type { AppDeps, AppEnv } from "../http/env.ts";
 import { PAGE_CSP, pageSecurityHeaders } from "../http/security-headers.ts";
 
@@ -119,18 +121,19 @@ ${page.refundedAmountCents ? html`<p class="muted">Refunded: ${formatMoney(page.
   };
 
   /**
-   * A form of this page only: a post whose Origin is neither this service as reached nor the payment links'
-   * public address (behind a proxy), and that the browser does not call same-origin, is refused. The body is
-   * never read.
+   * A form of this page only: hono's CSRF check (as the console's forms have), with the payment links' public
+   * address (behind a proxy) allowed beside this service as reached. Refused with a page, not a bare 403; the body
+   * is never read.
    */
   const publicOrigin = new URL(core.paymentUrls.baseUrl).origin;
+  const fromThisPage = csrf({
+    origin: (origin, c) => origin === new URL(c.req.url).origin || origin === publicOrigin,
+  });
   const sameSite = createMiddleware<AppEnv>(async (c, next) => {
-    const origin = c.req.header("origin");
-    const fetchSite = c.req.header("sec-fetch-site");
-    const allowed =
-      fetchSite === "same-origin" ||
-      (origin !== undefined && (origin === new URL(c.req.url).origin || origin === publicOrigin));
-    if (!allowed) {
+    try {
+      await fromThisPage(c, async () => {});
+    } catch (error) {
+      if (!(error instanceof HTTPException)) throw error;
       return c.html(
         layout("Payment link", html`<h1>Refused</h1><p>Please press Pay on the payment page itself.</p>`),
         403,

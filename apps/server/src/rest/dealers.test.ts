@@ -1,6 +1,7 @@
+import { openStore } from "@payreq/core";
 import { TEST_STORES } from "@payreq/core/testing/stores";
 import { describe, expect, it } from "vitest";
-import { payreq } from "../../test/cli.ts";
+import { locationOf, payreq } from "../../test/cli.ts";
 import { createTestApp } from "../../test/harness.ts";
 import { seededDatabase } from "../../test/seeded-database.ts";
 
@@ -91,6 +92,23 @@ describe.each(TEST_STORES)(
       expect(
         JSON.parse((await run(["stripe-account", SUNRISE, "none", "--json"])).stdout).stripeAccount,
       ).toBeNull();
+      const refused = await run(["stripe-account", "d1a1e000-0000-4000-8000-0000000000ff", "acct_9"]);
+      expect(refused.code).toBe(1);
+
+      // Each change is audited, the refusal too, as over REST.
+      const store = await openStore(locationOf(seeded.env));
+      try {
+        const audit = await store.sql.all<{ transport: string; http_status: number }>(
+          "select transport, http_status from audit_log where operation = 'dealers.stripe-account' order by seq",
+        );
+        expect(audit).toEqual([
+          { transport: "cli", http_status: 200 },
+          { transport: "cli", http_status: 200 },
+          { transport: "cli", http_status: 404 },
+        ]);
+      } finally {
+        await store.close();
+      }
     });
   },
 );

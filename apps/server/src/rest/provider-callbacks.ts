@@ -7,7 +7,7 @@ import type { AppDeps, AppEnv } from "../http/env.ts";
 import { errorResponse } from "../http/envelope.ts";
 import { SMS_STATUS_PATH } from "../server-paths.ts";
 
-export const STRIPE_WEBHOOK_PATH = "/payment/webhooks/stripe";
+const STRIPE_WEBHOOK_PATH = "/payment/webhooks/stripe";
 
 /** Stripe's events are small (a Checkout Session, a charge); more than this is not Stripe. */
 const PROVIDER_BODY_LIMIT = 512 * 1024;

@@ -48,5 +48,9 @@ export type DeliveryOutcome = {
   warnings?: WarningItem[] | undefined;
 };
 
+/** The messages a delivery handed to its notifier (or could not), one per channel it used. */
+export const recordsOf = (delivery: DeliveryOutcome): DeliveryRecord[] =>
+  [delivery.text?.record, delivery.email?.record].filter((r): r is DeliveryRecord => r !== undefined);
+
 /** The invoice PDF an email carries: its name, and the document, rendered only if a provider transmits it. */
 export type InvoiceAttachment = { fileName: string; render: () => Promise<Uint8Array> };

@@ -1,5 +1,10 @@
 import type { AuditTrail } from "../domain/call.ts";
-import type { DeliveryOutcome, DeliveryRecord, DeliveryRequest } from "../domain/delivery.ts";
+import {
+  type DeliveryOutcome,
+  type DeliveryRecord,
+  type DeliveryRequest,
+  recordsOf,
+} from "../domain/delivery.ts";
 import type { Prepared } from "../domain/payment-request.ts";
 import { invoiceAttachment } from "../invoices/invoice-attachment.ts";
 import type { Notifier } from "../ports/notifier.ts";
@@ -67,8 +72,5 @@ export const deliverPrepared = async (
       }),
     (d) => `text=${d.text?.result ?? "-"} email=${d.email?.result ?? "-"}`,
   );
-  const messages = [delivery.text?.record, delivery.email?.record].filter(
-    (r): r is DeliveryRecord => r !== undefined,
-  );
-  return { delivery, messages };
+  return { delivery, messages: recordsOf(delivery) };
 };

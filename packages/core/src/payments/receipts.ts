@@ -1,6 +1,6 @@
 import { insertAuditRow } from "../audit/write-audit.ts";
 import { AuditTrail } from "../domain/call.ts";
-import type { DeliveryRecord } from "../domain/delivery.ts";
+import { recordsOf } from "../domain/delivery.ts";
 import { deliver } from "../notify/deliver.ts";
 import { insertOutboxRows } from "../notify/outbox-rows.ts";
 import { getCustomer } from "../platform/embedded/platform-queries.ts";
@@ -59,6 +59,8 @@ export const sendPendingReceipts = async (
 ): Promise<{ sent: number; uncertain: number }> => {
   const { store, clock } = deps;
   const run = { sent: 0, uncertain: 0 };
+  // The queries repeat the partial index's condition (`receipts_open`: status in PENDING, SENDING) so that the
+  // planners use it.
   const sending = await store.sql.all<{ uuid: string; ownerId: number | null }>(
     `select uuid, owner_id as "ownerId" from receipts where status in ('PENDING', 'SENDING') and status = 'SENDING'`,
   );
@@ -145,14 +147,12 @@ const sendOne = async (deps: ReceiptDeps, uuid: string) => {
          where uuid = ? and status = 'SENDING' and owner_id = ?`,
         [delivery.text?.result ?? null, delivery.email?.result ?? null, clock.now(), uuid, store.ownerId],
       );
-      const rows = [delivery.text?.record, delivery.email?.record]
-        .filter((record): record is DeliveryRecord => record !== undefined)
-        .map((message) => ({
-          ...message,
-          uuid: deps.ids.next(),
-          paymentRequestUuid: receipt.paymentRequestUuid,
-          purpose: "receipt" as const,
-        }));
+      const rows = recordsOf(delivery).map((message) => ({
+        ...message,
+        uuid: deps.ids.next(),
+        paymentRequestUuid: receipt.paymentRequestUuid,
+        purpose: "receipt" as const,
+      }));
       await insertOutboxRows(tx, rows, clock.now());
       const requestId = deps.ids.next();
       const scope: EventScope = {

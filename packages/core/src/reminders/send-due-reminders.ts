@@ -1,7 +1,7 @@
 import { type WarningItem, warningItem } from "@payreq/contracts";
 import { type AuditEntry, insertAuditRow } from "../audit/write-audit.ts";
 import { AuditTrail, type Transport } from "../domain/call.ts";
-import type { DeliveryOutcome, DeliveryRecord } from "../domain/delivery.ts";
+import { type DeliveryOutcome, recordsOf } from "../domain/delivery.ts";
 import { invoiceAttachment } from "../invoices/invoice-attachment.ts";
 import { deliver } from "../notify/deliver.ts";
 import { insertOutboxRows } from "../notify/outbox-rows.ts";
@@ -175,10 +175,7 @@ const sendOne = async (
           claim.attempts,
         ],
       );
-      const messages = [delivery.text?.record, delivery.email?.record].filter(
-        (record): record is DeliveryRecord => record !== undefined,
-      );
-      const rows = messages.map((message) => ({
+      const rows = recordsOf(delivery).map((message) => ({
         ...message,
         uuid: deps.ids.next(),
         paymentRequestUuid: reminder.paymentRequestUuid,
