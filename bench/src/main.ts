@@ -179,6 +179,19 @@ const metricsCostOf = (services: ServiceResult[], kind: StoreKind) => {
   return on && off ? ratiosOf(on, off) : undefined;
 };
 
+/** PostgreSQL's service against SQLite's, both as they ship (metrics on), in this run. */
+const storesCompared = (services: ServiceResult[]) => {
+  const sqlite = services.find((s) => s.store === "sqlite" && s.metrics);
+  const postgres = services.find((s) => s.store === "postgres" && s.metrics);
+  if (!sqlite || !postgres) return undefined;
+  return {
+    throughput: postgres.requestsPerSecond / sqlite.requestsPerSecond,
+    serverCpu: (postgres.serverCpuMicrosPerRequest ?? 0) / Math.max(1, sqlite.serverCpuMicrosPerRequest ?? 0),
+    p99: postgres.latencyP99Ms / Math.max(1, sqlite.latencyP99Ms),
+    failures: postgres.errors + postgres.timeouts + postgres.non2xx,
+  };
+};
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /** What a webhook endpoint costs the send path on one store: the medians of the runs with one and with none. */
@@ -276,6 +289,14 @@ const main = async () => {
         `${"  this / against (medians)".padEnd(31)} throughput ${comparison.throughput.toFixed(3)}x  server CPU ${comparison.serverCpu.toFixed(3)}x`,
       );
     }
+    const issue27 = storesCompared(services);
+    if (issue27) {
+      const met = (ok: boolean) => (ok ? "met" : "NOT met");
+      console.log("PostgreSQL against SQLite, this run (issue 27's targets):");
+      console.log(
+        `  throughput ${issue27.throughput.toFixed(2)}x (target >= 0.5x: ${met(issue27.throughput >= 0.5)})  server CPU per call ${issue27.serverCpu.toFixed(2)}x (target <= 1.5x: ${met(issue27.serverCpu <= 1.5)})  p99 ${issue27.p99.toFixed(2)}x (target <= 2x: ${met(issue27.p99 <= 2)})  errors + non-2xx on PostgreSQL ${issue27.failures} (target 0: ${met(issue27.failures === 0)})`,
+      );
+    }
     for (const kind of kinds) {
       const cost = metricsCostOf(services, kind);
       if (!cost) continue;
@@ -366,6 +387,7 @@ const main = async () => {
           })),
           profile: Object.fromEntries(profile),
           writerFloor,
+          postgresAgainstSqlite: storesCompared(services) ?? null,
           metricsCost: Object.fromEntries(kinds.map((kind) => [kind, metricsCostOf(services, kind) ?? null])),
           webhookCost: {
             runs: webhookRuns,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Sql, Store } from "../ports/store.ts";
+import { type ChainHead, type Sql, type Store, write } from "../ports/store.ts";
 
 /** The audit_log columns, as stored (JSON columns as their text). */
 export type AuditColumns = {
@@ -74,8 +74,6 @@ export const hashAuditRow = (row: AuditColumns): string =>
     .update(JSON.stringify(COLUMNS.map((column) => row[column])))
     .digest("hex");
 
-type ChainHead = { seq: number; hash: string; recordedAt: number };
-
 const INSERT = `insert into audit_log (${COLUMNS.join(", ")}, row_hash) values (${COLUMNS.map(() => "?").join(", ")}, ?)`;
 
 /** The newest row, or where the chain starts when every row has been pruned (or none was ever written). */
@@ -95,7 +93,8 @@ export const chainHead = async (sql: Sql): Promise<ChainHead> => {
 /**
  * Appends a row linked to the newest one, inside the caller's transaction. The store's chain lock (SQLite's write
  * lock; an advisory lock on PostgreSQL) is held from here to the commit, so the head read is the head extended,
- * whichever process appends.
+ * whichever process appends. Where the store keeps the head for the lock's holder (the calls of one group commit
+ * on PostgreSQL), only the first append of the transaction reads it.
  */
 export const appendToChain = async (
   store: Pick<Store, "lockAuditChain">,
@@ -103,8 +102,8 @@ export const appendToChain = async (
   columns: Omit<AuditColumns, "seq" | "recorded_at" | "prev_hash">,
   now: number,
 ): Promise<AuditColumns & { row_hash: string }> => {
-  await store.lockAuditChain(tx);
-  const head = await chainHead(tx);
+  const slot = await store.lockAuditChain(tx);
+  const head = slot?.head ?? (await chainHead(tx));
   const row: AuditColumns = {
     ...columns,
     seq: head.seq + 1,
@@ -112,6 +111,7 @@ export const appendToChain = async (
     prev_hash: head.hash,
   };
   const rowHash = hashAuditRow(row);
-  await tx.run(INSERT, [...COLUMNS.map((column) => row[column]), rowHash]);
+  await write(tx, INSERT, [...COLUMNS.map((column) => row[column]), rowHash]);
+  if (slot) slot.head = { seq: row.seq, hash: rowHash, recordedAt: row.recorded_at };
   return { ...row, row_hash: rowHash };
 };

@@ -4,7 +4,7 @@ import type { Clock } from "../ports/clock.ts";
 import type { Store } from "../ports/store.ts";
 import { programRunner } from "../ports/store.ts";
 import type { CredentialStore } from "./credential-store.ts";
-import { createFailureCounters } from "./failure-counters.ts";
+import { type CredentialVersion, createFailureCounters } from "./failure-counters.ts";
 import { createHashScheduler, type WithHashSlot } from "./hash-scheduler.ts";
 import { createHashTiming } from "./hash-timing.ts";
 import { createLoginThrottle, type ThrottleDecision, type ThrottleLimits } from "./login-throttle.ts";
@@ -92,10 +92,14 @@ export const createAuthenticator = (
   const cacheKey = (username: string, password: string) =>
     createHmac("sha256", secret).update(username).update("\0").update(password).digest("base64url");
 
-  const fromCache = async (key: string, now: number): Promise<Principal | undefined> => {
-    const entry = cache.get(key);
+  /** A cached verification, if the user's current version (read with the throttle's counts) still matches. */
+  const fromCache = (
+    key: string,
+    entry: CacheEntry | undefined,
+    current: CredentialVersion | undefined,
+    now: number,
+  ): Principal | undefined => {
     if (!entry) return undefined;
-    const current = await credentials.currentVersion(entry.principal.userId);
     if (entry.expiresAt <= now || !current || current.d === 1 || current.v !== entry.principal.authVersion) {
       cache.delete(key);
       return undefined;
@@ -198,13 +202,14 @@ export const createAuthenticator = (
     ): Promise<AuthenticationResult> {
       const address = throttleAddress(clientAddress);
       const now = clock.now();
-      const decision = await throttle.decide(username, address, now);
+      const key = cacheKey(username, password);
+      const entry = cache.get(key);
+      const decision = await throttle.decide(username, address, now, entry?.principal.userId);
       if (decision.kind === "refuse") {
         stats.throttled++;
         return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: decision.retryAfterSeconds };
       }
-      const key = cacheKey(username, password);
-      const cached = await fromCache(key, now);
+      const cached = fromCache(key, entry, decision.version, now);
       if (cached) {
         stats.cacheHits++;
         return { ok: true, principal: cached };

@@ -166,12 +166,5 @@ export const createCredentialStore = (
 
     /** How long one hash with this store's parameters took when the store was opened. */
     hashCostMs: async (): Promise<number> => (await dummy).ms,
-
-    /** What a cached verification is checked against: the user's current auth_version, and whether it is disabled. */
-    currentVersion: (userId: number) =>
-      store.sql.get<{ v: number; d: number }>(
-        "select auth_version as v, disabled as d from api_users where id = ?",
-        [userId],
-      ),
   };
 };

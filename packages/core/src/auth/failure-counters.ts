@@ -4,6 +4,14 @@ import { defineProgram, type ProgramRunner } from "../ports/store.ts";
 
 export type FailureCount = { count: number; windowStart: number };
 
+/** A user's auth_version and whether it is disabled (1), as a cached verification is checked against. */
+export type CredentialVersion = { v: number; d: number };
+
+/** The three keys' rows, and with `userId` that user's version as a row keyed '' (no failure key is empty). */
+const READ = `select key, count, window_start as "windowStart" from auth_failures where key in (?, ?, ?)`;
+const READ_WITH_VERSION = `${READ}
+   union all select '' as key, auth_version as count, disabled as "windowStart" from api_users where id = ?`;
+
 /** A throttling key as stored: its kind, then a hash of its value, so the table holds no address or username. */
 export const failureKey = (kind: "address" | "username" | "pair", value: string) =>
   `${kind}:${createHash("sha256").update(value).digest("base64url").slice(0, 32)}`;
@@ -38,13 +46,27 @@ export const clearFailuresProgram = defineProgram<{ key: string }, void>(
  */
 export const createFailureCounters = (store: Store, run: ProgramRunner, windowMs: number) => ({
   windowMs,
-  /** The live counts of up to three keys; a key whose window has closed counts nothing. */
-  async read(keys: readonly [string, string, string], now: number): Promise<Map<string, FailureCount>> {
+  /**
+   * The live counts of up to three keys (a key whose window has closed counts nothing), and with `userId` that
+   * user's current version, in the same read: a call with a cached credential asks the database once before it
+   * starts, and sees a change to the credential made by any process.
+   */
+  async read(
+    keys: readonly [string, string, string],
+    now: number,
+    userId?: number,
+  ): Promise<{ counts: Map<string, FailureCount>; version?: CredentialVersion | undefined }> {
     const rows = await store.sql.all<{ key: string } & FailureCount>(
-      `select key, count, window_start as "windowStart" from auth_failures where key in (?, ?, ?)`,
-      keys,
+      userId === undefined ? READ : READ_WITH_VERSION,
+      userId === undefined ? keys : [...keys, userId],
     );
-    return new Map(rows.filter((r) => r.windowStart > now - windowMs).map((r) => [r.key, r]));
+    const user = rows.find((r) => r.key === "");
+    return {
+      counts: new Map(
+        rows.filter((r) => r.key !== "" && r.windowStart > now - windowMs).map((r) => [r.key, r]),
+      ),
+      version: user && { v: user.count, d: user.windowStart },
+    };
   },
   add: (keys: readonly string[], now: number): Promise<void> =>
     run(addFailuresProgram, { keys, now, windowMs }),

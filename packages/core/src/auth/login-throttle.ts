@@ -1,4 +1,9 @@
-import { type FailureCount, type FailureCounters, failureKey } from "./failure-counters.ts";
+import {
+  type CredentialVersion,
+  type FailureCount,
+  type FailureCounters,
+  failureKey,
+} from "./failure-counters.ts";
 
 export type ThrottleLimits = {
   /** Failures from one address, for any usernames, before that address is refused. */
@@ -45,18 +50,25 @@ export const createLoginThrottle = (counters: FailureCounters, limits: ThrottleL
     Math.max(1, Math.ceil(((failure?.windowStart ?? now) + counters.windowMs - now) / 1000));
 
   return {
-    async decide(username: string, address: string, now: number): Promise<ThrottleDecision> {
+    /** With `userId`, the decision carries that user's current version, read with the counts. */
+    async decide(
+      username: string,
+      address: string,
+      now: number,
+      userId?: number,
+    ): Promise<ThrottleDecision & { version?: CredentialVersion | undefined }> {
       const keys = keysOf(username, address);
-      const counts = await counters.read(keys, now);
+      const { counts, version } = await counters.read(keys, now, userId);
       const [byAddress, byUsername, byPair] = keys.map((key) => counts.get(key));
       const attacked = (byUsername?.count ?? 0) >= limits.usernameCeiling;
       if ((byAddress?.count ?? 0) >= limits.failuresPerAddress)
-        return { kind: "refuse", retryAfterSeconds: retryAfter(byAddress, now) };
+        return { kind: "refuse", retryAfterSeconds: retryAfter(byAddress, now), version };
       const pairLimit = attacked ? 1 : limits.failuresPerUsernameAtAddress;
       if ((byPair?.count ?? 0) >= pairLimit)
-        return { kind: "refuse", retryAfterSeconds: retryAfter(byPair, now) };
+        return { kind: "refuse", retryAfterSeconds: retryAfter(byPair, now), version };
       return {
         kind: "allow",
+        version,
         delayMs: attacked ? limits.slowdownMs : 0,
         suspect: (byAddress?.count ?? 0) > 0,
       };

@@ -4,7 +4,7 @@ import type { Prepared } from "../domain/payment-request.ts";
 import type { RecoveryPoint, StoredResponse } from "../domain/recovery.ts";
 import type { Clock } from "../ports/clock.ts";
 import { dialectOf } from "../ports/dialect.ts";
-import { defineProgram, type ProgramRunner, type Sql, type Store } from "../ports/store.ts";
+import { defineProgram, type ProgramRunner, type Sql, type Store, write } from "../ports/store.ts";
 
 export type Claim =
   | { kind: "fresh"; id: number }
@@ -70,7 +70,8 @@ export const finishKey = async (
   response: StoredResponse,
   clock: Clock,
 ): Promise<void> => {
-  await tx.run(
+  await write(
+    tx,
     `update idempotency_keys set state = 'finished', recovery_point = 'finished', response_status = ?,
        response_body = ?, locked_by = null, locked_until = null, updated_at = ? where id = ?`,
     [response.status, JSON.stringify(response.body), clock.now(), id],

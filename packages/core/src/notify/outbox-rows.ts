@@ -1,5 +1,5 @@
 import type { DeliveryRecord, OutboxPurpose } from "../domain/delivery.ts";
-import type { Sql, SqlParam } from "../ports/store.ts";
+import { type Sql, type SqlParam, write } from "../ports/store.ts";
 
 /** The outbox: every text and email a call or a reminder handed to its notifier (or could not), one row each. */
 export type OutboxRow = DeliveryRecord & {
@@ -37,7 +37,8 @@ export const insertOutbox = (sql: Sql, row: OutboxRow, now: number) => insertOut
 export const insertOutboxRows = async (sql: Sql, rows: OutboxRow[], now: number) => {
   if (rows.length === 0) return;
   const tuple = `(${Array.from({ length: 16 }, () => "?").join(", ")})`;
-  await sql.run(
+  await write(
+    sql,
     `insert into outbox (${OUTBOX_COLUMNS}) values ${rows.map(() => tuple).join(", ")}`,
     rows.flatMap((row) => outboxValues(row, now)),
   );

@@ -1,6 +1,6 @@
 import type { DeliveryResult } from "@payreq/contracts";
 import type { DeliveryRecord } from "../domain/delivery.ts";
-import type { ProgramContext, Sql } from "../ports/store.ts";
+import { type ProgramContext, type Sql, write } from "../ports/store.ts";
 import { insertOutboxRows, type OutboxRow } from "./outbox-rows.ts";
 
 export type DeliveryRows = {
@@ -20,7 +20,7 @@ export const recordDelivery = async (
   { clock, ids }: Pick<ProgramContext, "clock" | "ids">,
 ): Promise<OutboxRow[]> => {
   const now = clock.now();
-  await tx.run("update payment_requests set text_result = ?, email_result = ? where uuid = ?", [
+  await write(tx, "update payment_requests set text_result = ?, email_result = ? where uuid = ?", [
     textResult ?? null,
     emailResult ?? null,
     paymentRequestUuid,

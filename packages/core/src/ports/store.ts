@@ -12,9 +12,28 @@ export type Sql = {
   all<T>(text: string, params?: readonly SqlParam[]): Promise<T[]>;
   get<T>(text: string, params?: readonly SqlParam[]): Promise<T | undefined>;
   run(text: string, params?: readonly SqlParam[]): Promise<{ changes: number }>;
+  /**
+   * A write whose count is not needed, where the store can send it later (see `write`): PostgreSQL queues it and
+   * sends the writes queued together as one statement of data-modifying CTEs, before this Sql's next other
+   * statement or at the end of its transaction or its call, and a failure of one fails the transaction there.
+   * Writes so joined see the database as it was before all of them: none may depend on another's effect.
+   */
+  defer?(text: string, params?: readonly SqlParam[]): void;
+};
+
+/** A write whose count is not needed: deferred where the Sql can join it to the writes after it, else run now. */
+export const write = async (tx: Sql, text: string, params?: readonly SqlParam[]): Promise<void> => {
+  if (tx.defer) tx.defer(text, params);
+  else await tx.run(text, params);
 };
 
 export type Dialect = "sqlite" | "postgres";
+
+/** The audit chain's newest row: what the next row extends. */
+export type ChainHead = { seq: number; hash: string; recordedAt: number };
+
+/** The chain's head as a transaction holding the chain's lock last appended it (see Store.lockAuditChain). */
+export type ChainHeadSlot = { head?: ChainHead | undefined };
 
 /**
  * A histogram as plain data: per-bucket counts (not cumulative; values above the last bound count only in
@@ -90,9 +109,21 @@ export type Store = {
   runProgram?<A, R>(program: Program<A, R>, args: A): Promise<R>;
   /**
    * Inside a transaction: waits until no other transaction of any process can append to the audit chain, until
-   * this one ends. SQLite's write lock already gives that; PostgreSQL takes a transaction-scoped advisory lock.
+   * this one ends. SQLite's write lock already gives that; PostgreSQL takes a transaction-scoped advisory lock,
+   * and answers a slot for the chain's head that lives as long as nothing can undo this Sql's appends: the
+   * appender reads the head from it rather than from the table, and leaves the head it appended there.
    */
-  lockAuditChain(tx: Sql): Promise<void>;
+  lockAuditChain(tx: Sql): Promise<ChainHeadSlot | undefined>;
+  /**
+   * Other processes' changes to the rows every process caches (departments, dealers, message templates), where the
+   * store can tell them (PostgreSQL's LISTEN/NOTIFY; see read-cache.ts): `listen`'s listener hears a table's name
+   * after a change to it commits, and undefined when changes may have gone unheard (a lost connection, regained);
+   * `listening` is false while they would go unheard.
+   */
+  readonly changes?: {
+    listen(listener: (table: string | undefined) => void): void;
+    readonly listening: boolean;
+  };
   /** This process as a claim owner: its pid on SQLite (one host), a number held by a session lock on PostgreSQL. */
   readonly ownerId: number;
   /**

@@ -1,5 +1,5 @@
 import type { WebhookEventType } from "@payreq/contracts";
-import type { ProgramContext, Sql } from "../ports/store.ts";
+import { type ProgramContext, type Sql, write } from "../ports/store.ts";
 
 /** An event as the change that causes it raises it; its id and time are given when it is written. */
 export type RaisedEvent = {
@@ -47,7 +47,8 @@ export const raiseEvents = async (
       now,
     ];
   });
-  await tx.run(
+  await write(
+    tx,
     `insert into webhook_events (id, type, dealer_uuid, department_uuid, request_id, payment_request_uuid, body,
        fanned_out, created_at)
      values ${events.map(() => "(?, ?, ?, ?, ?, ?, ?, 0, ?)").join(", ")}`,

@@ -1,6 +1,7 @@
 import { onTrail } from "../../domain/call.ts";
 import type { PaymentUrlSettings, Prepared } from "../../domain/payment-request.ts";
 import type { PaymentsPlatform } from "../../ports/platform.ts";
+import { createReadCache } from "../../ports/read-cache.ts";
 import type { ProgramRunner, Store } from "../../ports/store.ts";
 import { getDepartment } from "./platform-queries.ts";
 import { prepareCallProgram } from "./prepare-call.ts";
@@ -18,7 +19,10 @@ export const createEmbeddedPlatform = ({
   paymentUrls,
 }: EmbeddedPlatformDeps): PaymentsPlatform => ({
   kind: "embedded",
-  getDepartment: (departmentUuid) => getDepartment(store.sql, departmentUuid),
+  // Departments and their dealers' names change rarely, and every change empties the cache (see read-cache.ts).
+  getDepartment: createReadCache(store, (departmentUuid) => getDepartment(store.sql, departmentUuid), {
+    tables: ["departments", "dealers"],
+  }),
   async prepare({ department, requestId, target, key }, trail) {
     if (key?.progress) return { prepared: key.progress as Prepared };
     const { prepared } = await onTrail(

@@ -1,7 +1,7 @@
 import type { Customer, Department } from "../../domain/dealer.ts";
 import type { Invoice, InvoiceFields } from "../../domain/invoice.ts";
 import type { Order } from "../../domain/order.ts";
-import type { Sql } from "../../ports/store.ts";
+import { type Sql, write } from "../../ports/store.ts";
 
 /**
  * The embedded platform's statements, written once for both stores. Every function takes the connection or the
@@ -37,6 +37,56 @@ export const getCustomer = async (sql: Sql, uuid: string): Promise<Customer | un
     [uuid],
   );
   return row ? { ...row, textOptIn: row.textOptIn === 1 } : undefined;
+};
+
+type CustomerRow = Omit<Customer, "textOptIn"> & { textOptIn: number };
+type OrderRow = { [K in keyof Order as `o_${K & string}`]: Order[K] | null };
+
+/**
+ * The customer, and the department's order of this type and number if there is one, in one read (step 1's):
+ * nothing when there is no such customer, whatever orders there are.
+ */
+export const getCustomerAndOrder = async (
+  sql: Sql,
+  customerUuid: string,
+  order: { departmentUuid: string; orderType: string; orderNumber: string },
+): Promise<{ customer: Customer; order: Order | undefined } | undefined> => {
+  const row = await sql.get<CustomerRow & OrderRow>(
+    `select c.uuid, c.dealer_uuid as "dealerUuid", c.first_name as "firstName", c.last_name as "lastName",
+            c.phone, c.email, c.text_opt_in as "textOptIn",
+            o.uuid as "o_uuid", o.department_uuid as "o_departmentUuid", o.order_type as "o_orderType",
+            o.order_number as "o_orderNumber", o.customer_uuid as "o_customerUuid",
+            o.dealer_associate_uuid as "o_dealerAssociateUuid", o.amount_cents as "o_amountCents",
+            o.status as "o_status"
+     from customers c
+     left join dealer_orders o on o.department_uuid = ? and o.order_type = ? and o.order_number = ?
+     where c.uuid = ?`,
+    [order.departmentUuid, order.orderType, order.orderNumber, customerUuid],
+  );
+  if (!row) return undefined;
+  const customer: Customer = {
+    uuid: row.uuid,
+    dealerUuid: row.dealerUuid,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    phone: row.phone,
+    email: row.email,
+    textOptIn: row.textOptIn === 1,
+  };
+  if (row.o_uuid === null) return { customer, order: undefined };
+  return {
+    customer,
+    order: {
+      uuid: row.o_uuid,
+      departmentUuid: row.o_departmentUuid,
+      orderType: row.o_orderType,
+      orderNumber: row.o_orderNumber,
+      customerUuid: row.o_customerUuid,
+      dealerAssociateUuid: row.o_dealerAssociateUuid,
+      amountCents: row.o_amountCents,
+      status: row.o_status,
+    } as Order,
+  };
 };
 
 export const getOrderByUuid = (sql: Sql, uuid: string, departmentUuid: string) =>
@@ -125,7 +175,8 @@ export const updateInvoice = (sql: Sql, uuid: string, fields: InvoiceFields, now
 export const insertInvoice = (sql: Sql, invoice: Invoice, fields: InvoiceFields, now: number) => {
   const values = fieldValues(fields);
   values[10] ??= 0;
-  return sql.run(
+  return write(
+    sql,
     `insert into invoices (uuid, order_uuid, department_uuid, status, amount_cents, description,
        refunded_amount_cents, paid_date, signature_file_name, reminder_date, reminder_mileage, file_name,
        payment_declines, invoice_attributes, attach_invoice, created_at, updated_at)
@@ -150,7 +201,8 @@ export type PaymentRequestRow = {
 const bit = (value: boolean) => (value ? 1 : 0);
 
 export const insertPaymentRequest = (sql: Sql, row: PaymentRequestRow, now: number) =>
-  sql.run(
+  write(
+    sql,
     `insert into payment_requests (uuid, invoice_uuid, department_uuid, token_hash, expires_at, attach_invoice,
        esign_required, send_as_text, send_as_email, request_id, created_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -43,7 +43,7 @@ const fromOrderFields = async (
   );
   const ensured = await trail.step(
     "invoice",
-    () => ensureOpenInvoice(context, resolved.order, invoiceFieldsOf(body)),
+    () => ensureOpenInvoice(context, resolved.order, invoiceFieldsOf(body), resolved.created),
     (r) => `${r.created ? "created" : "reused"} ${r.invoice.uuid}`,
   );
   const paymentRequest = await trail.step(

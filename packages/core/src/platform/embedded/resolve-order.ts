@@ -6,6 +6,7 @@ import type { Sql } from "../../ports/store.ts";
 import {
   getAssociate,
   getCustomer,
+  getCustomerAndOrder,
   getOrderByNumber,
   getOrderByUuid,
   insertOrderIfAbsent,
@@ -37,8 +38,8 @@ const findAssociate = async (tx: Sql, department: Department, ref: AssociateRef)
   return row.uuid;
 };
 
-const findCustomer = async (tx: Sql, department: Department, customerUuid: string): Promise<Customer> => {
-  const customer = await getCustomer(tx, customerUuid);
+/** The customer, if it is one of this department's dealer's. */
+const ofDealer = (department: Department, customer: Customer | undefined): Customer => {
   if (!customer || customer.dealerUuid !== department.dealerUuid) {
     throw new PayreqError("CUSTOMER_NOT_FOUND", {
       description: "customerUuid names no customer of this department's dealer",
@@ -46,6 +47,9 @@ const findCustomer = async (tx: Sql, department: Department, customerUuid: strin
   }
   return customer;
 };
+
+const findCustomer = async (tx: Sql, department: Department, customerUuid: string): Promise<Customer> =>
+  ofDealer(department, await getCustomer(tx, customerUuid));
 
 const ensureSameCustomer = (orderCustomerUuid: string, customerUuid: string | undefined) => {
   if (customerUuid !== undefined && customerUuid !== orderCustomerUuid)
@@ -85,8 +89,13 @@ export const resolveOrder = async (
       description: "orderNumber, orderType and customerUuid are required when orderUuid is absent",
     });
   }
-  const customer = await findCustomer(tx, department, customerUuid);
-  const existing = await getOrderByNumber(tx, department.uuid, orderType, orderNumber);
+  const found = await getCustomerAndOrder(tx, customerUuid, {
+    departmentUuid: department.uuid,
+    orderType,
+    orderNumber,
+  });
+  const customer = ofDealer(department, found?.customer);
+  const existing = found?.order;
   if (existing) {
     ensureSameCustomer(existing.customerUuid, customerUuid);
     return { order: existing, customer, created: false };

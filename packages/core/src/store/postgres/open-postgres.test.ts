@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresServer, startPostgresServer } from "../../../test/postgres-server.ts";
 import { createPostgresDatabase } from "../../../test/test-stores.ts";
-import { isStoreUnavailable, StoreUnavailableError } from "../../ports/store.ts";
+import { createReadCache } from "../../ports/read-cache.ts";
+import { isStoreUnavailable, StoreUnavailableError, write } from "../../ports/store.ts";
 import { openPostgresStore } from "./open-postgres.ts";
 
 describe("PostgreSQL store", () => {
@@ -116,6 +117,113 @@ describe("PostgreSQL store when the server goes away", () => {
       expect(await store.ready()).toBe(true);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe("PostgreSQL store: fewer round trips, same answers", () => {
+  const dealer = (uuid: string) => [uuid, uuid, 1];
+  const INSERT_DEALER = "insert into dealers (uuid, name, created_at) values (?, ?, ?)";
+
+  it("joins deferred writes into few statements, shows them to a later read, and fails the transaction with any", async () => {
+    const store = await openPostgresStore(await createPostgresDatabase());
+    try {
+      const seen = await store.transaction(async (tx) => {
+        // More writes than one statement joins, and more parameters than the first holds.
+        for (let i = 0; i < 40; i++) await write(tx, INSERT_DEALER, dealer(`d-${i}`));
+        return tx.get<{ n: number }>("select count(*) as n from dealers");
+      });
+      expect(seen?.n).toBe(40);
+      await expect(
+        store.transaction(async (tx) => {
+          await write(tx, INSERT_DEALER, dealer("d-new"));
+          await write(tx, INSERT_DEALER, dealer("d-1")); // already there
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      expect(await store.sql.get("select uuid from dealers where uuid = ?", ["d-new"])).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("undoes only the grouped call whose deferred write fails, and commits the others", async () => {
+    const store = await openPostgresStore(await createPostgresDatabase());
+    try {
+      await store.sql.run(INSERT_DEALER, dealer("taken"));
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          store.transaction(
+            async (tx) => {
+              await write(tx, INSERT_DEALER, dealer(`g-${i}`));
+              if (i === 5) await write(tx, INSERT_DEALER, dealer("taken"));
+              return i;
+            },
+            { grouped: true },
+          ),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(
+        Array.from({ length: 12 }, (_, i) => (i === 5 ? "rejected" : "fulfilled")),
+      );
+      const rows = await store.sql.all<{ uuid: string }>("select uuid from dealers where uuid like 'g-%'");
+      expect(rows.map((r) => r.uuid).sort()).toEqual(
+        Array.from({ length: 12 }, (_, i) => `g-${i}`)
+          .filter((u) => u !== "g-5")
+          .sort(),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("hears another process's change to a cached table, and reads around the cache while it cannot hear", async () => {
+    const url = await createPostgresDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    try {
+      await a.sql.run(INSERT_DEALER, dealer("dl-1"));
+      const loads: string[] = [];
+      const read = createReadCache(
+        a,
+        async (uuid) => {
+          loads.push(uuid);
+          return (await a.sql.get<{ name: string }>("select name from dealers where uuid = ?", [uuid]))?.name;
+        },
+        { tables: ["dealers"] },
+      );
+      const notices: (string | undefined)[] = [];
+      const heard = (table: string | undefined) =>
+        new Promise<void>((resolve) =>
+          a.changes?.listen((t) => {
+            notices.push(t);
+            if (t === table) resolve();
+          }),
+        );
+      expect(await read("dl-1")).toBe("dl-1");
+      expect(await read("dl-1")).toBe("dl-1");
+      expect(loads).toEqual(["dl-1"]);
+
+      const notice = heard("dealers");
+      await b.sql.run("update dealers set name = ? where uuid = ?", ["renamed", "dl-1"]);
+      await notice;
+      expect(await read("dl-1")).toBe("renamed");
+      expect(loads).toEqual(["dl-1", "dl-1"]);
+
+      // A's listening connection is cut: until it is back, every read goes to the database.
+      const lost = heard(undefined);
+      await b.sql.get(
+        "select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen payreq_changes' and pid <> pg_backend_pid() and datname = current_database() and backend_start < now()",
+      );
+      await lost;
+      expect(a.changes?.listening).toBe(false);
+      await read("dl-1");
+      await read("dl-1");
+      expect(loads).toHaveLength(4);
+      await expect.poll(() => a.changes?.listening, { timeout: 10_000 }).toBe(true);
+      await read("dl-1");
+      await read("dl-1");
+      expect(loads).toHaveLength(5);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });

@@ -3,11 +3,11 @@ import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import type { Sql, SqlParam, Store } from "../../ports/store.ts";
+import type { ChainHeadSlot, Sql, SqlParam, Store } from "../../ports/store.ts";
 import { runsFromBundle } from "../bundle-layout.ts";
 import { emptyGroupCommitStats, recordGroupCommit } from "../commit-stats.ts";
 import { assertSchemaCurrent } from "../schema-version.ts";
-import { createGroupCommit } from "./group-commit.ts";
+import { createGroupCommit, type TransactionSql } from "./group-commit.ts";
 import { translate } from "./pg-errors.ts";
 
 export type PostgresStore = Store & { readonly dialect: "postgres"; readonly pool: pg.Pool };
@@ -61,8 +61,30 @@ const toPg = (text: string) => {
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
-const createSql = (client: Queryable): Sql => {
-  const query = async (text: string, params: readonly SqlParam[] = []) => {
+type Write = { text: string; params: readonly SqlParam[] };
+
+/**
+ * The most writes joined in one statement, and their most parameters (the protocol allows 65,535): a call's
+ * last writes are five or six; a longer run of them (a bulk append) goes in several.
+ */
+const MAX_JOINED_WRITES = 16;
+const MAX_JOINED_PARAMS = 8192;
+
+/**
+ * Writes in one statement: `with w1 as (…), w2 as (…) …last…`. Each runs once, on the snapshot the statement
+ * began with, and their foreign keys are checked at its end.
+ */
+const joined = (writes: readonly Write[]): Write => ({
+  text: `with ${writes
+    .slice(0, -1)
+    .map((w, i) => `w${i + 1} as (${w.text})`)
+    .join(", ")} ${writes.at(-1)?.text}`,
+  params: writes.flatMap((w) => w.params),
+});
+
+const queryOf =
+  (client: Queryable) =>
+  async (text: string, params: readonly SqlParam[] = []) => {
     const { name, text: converted } = toPg(text);
     try {
       return await client.query({ name, text: converted, values: [...params] });
@@ -70,11 +92,53 @@ const createSql = (client: Queryable): Sql => {
       throw translate(error);
     }
   };
+
+/** Statements on the pool, each its own transaction. */
+const createPoolSql = (client: Queryable): Sql => {
+  const query = queryOf(client);
   return {
     all: async <T>(text: string, params?: readonly SqlParam[]) => (await query(text, params)).rows as T[],
     get: async <T>(text: string, params?: readonly SqlParam[]) =>
       (await query(text, params)).rows[0] as T | undefined,
     run: async (text, params) => ({ changes: (await query(text, params)).rowCount ?? 0 }),
+  };
+};
+
+/**
+ * Statements of one transaction on one connection. Deferred writes wait in order, and go as one statement before
+ * any other statement of this Sql (so a read sees them) or at `flush`: a call's last writes and its audit row are
+ * one round trip.
+ */
+const createTransactionSql = (client: Queryable): TransactionSql => {
+  const query = queryOf(client);
+  const deferred: Write[] = [];
+  const flush = async () => {
+    while (deferred.length > 0) {
+      let count = 0;
+      let params = 0;
+      while (count < Math.min(deferred.length, MAX_JOINED_WRITES)) {
+        params += deferred[count]!.params.length;
+        if (count > 0 && params > MAX_JOINED_PARAMS) break;
+        count++;
+      }
+      const writes = deferred.splice(0, count);
+      const write = writes.length === 1 ? writes[0]! : joined(writes);
+      await query(write.text, write.params);
+    }
+  };
+  const flushed = async (text: string, params?: readonly SqlParam[]) => {
+    await flush();
+    return query(text, params);
+  };
+  return {
+    all: async <T>(text: string, params?: readonly SqlParam[]) => (await flushed(text, params)).rows as T[],
+    get: async <T>(text: string, params?: readonly SqlParam[]) =>
+      (await flushed(text, params)).rows[0] as T | undefined,
+    run: async (text, params) => ({ changes: (await flushed(text, params)).rowCount ?? 0 }),
+    defer: (text, params = []) => {
+      deferred.push({ text, params });
+    },
+    flush,
   };
 };
 
@@ -117,12 +181,23 @@ const applyMigrations = async (config: pg.ClientConfig, options: { migrate?: boo
   }
 };
 
+/** The channel the migrations' triggers notify on, with the changed table's name (0006_change_notices.sql). */
+const CHANGES_CHANNEL = "payreq_changes";
+
 /**
- * The process's owner id: a random number whose session-level advisory lock it holds on a connection of its own.
- * Another process can tell whether the owner of a claim still runs by trying that lock; the database releases it
- * when the owner's connection ends, however the process ended. A lost connection is re-established with the lock.
+ * The process's own session, on a connection of its own:
+ * - its owner id, a random number whose session-level advisory lock it holds: another process can tell whether
+ *   the owner of a claim still runs by trying that lock, which the database releases when the connection ends,
+ *   however the process ended;
+ * - LISTEN on the changes channel, whose notices it passes to `onChange` (the table's name; undefined when notices
+ *   may have been missed, as after a lost connection).
+ * A lost connection is re-established with both.
  */
-const holdOwnerLock = async (config: pg.ClientConfig, onError: (error: unknown) => void) => {
+const holdSession = async (
+  config: pg.ClientConfig,
+  onChange: (table: string | undefined) => void,
+  onError: (error: unknown) => void,
+) => {
   let client: pg.Client | undefined;
   let closed = false;
   let ownerId = 0;
@@ -131,8 +206,10 @@ const holdOwnerLock = async (config: pg.ClientConfig, onError: (error: unknown) 
     next.on("error", (error) => {
       onError(error);
       if (client === next) client = undefined;
+      onChange(undefined);
       if (!closed) setTimeout(() => connect().catch(onError), 1000).unref();
     });
+    next.on("notification", (notice) => onChange(notice.payload));
     await next.connect();
     for (;;) {
       if (ownerId === 0) ownerId = randomInt(1, 2 ** 31 - 1);
@@ -143,12 +220,18 @@ const holdOwnerLock = async (config: pg.ClientConfig, onError: (error: unknown) 
       if (rows[0]?.got) break;
       ownerId = 0;
     }
+    await next.query(`listen ${CHANGES_CHANNEL}`);
     client = next;
+    // Whatever changed while no one listened is not known.
+    onChange(undefined);
   };
   await connect();
   return {
     get ownerId() {
       return ownerId;
+    },
+    get listening() {
+      return client !== undefined;
     },
     close: async () => {
       closed = true;
@@ -178,10 +261,28 @@ export const openPostgresStore = async (
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
   // An idle connection the server dropped is an event, not a crash: the pool opens a new one when needed.
   pool.on("error", () => undefined);
-  const owner = await holdOwnerLock(config, () => undefined);
+  const changeListeners = new Set<(table: string | undefined) => void>();
+  const owner = await holdSession(
+    config,
+    (table) => {
+      for (const listener of changeListeners) listener(table);
+    },
+    () => undefined,
+  );
   const stats = { transactions: 0, commits: 0, groupCommit: emptyGroupCommitStats() };
-  /** Transactions (by their Sql) that hold the audit chain's lock. */
-  const chainHolders = new WeakSet<Sql>();
+  /** Transactions (by their Sql) that hold the audit chain's lock, with the head they last appended. */
+  const chainHolders = new WeakMap<Sql, ChainHeadSlot>();
+  /** A batch's transaction, begun with the chain's lock taken in the same round trip. */
+  const beginLocked = `begin; select pg_advisory_xact_lock(${LOCK_NAMESPACE}, ${AUDIT_CHAIN_LOCK})`;
+  const hold = (sql: Sql): ChainHeadSlot => {
+    const slot: ChainHeadSlot = {};
+    chainHolders.set(sql, slot);
+    return slot;
+  };
+  const holding = (sql: TransactionSql) => {
+    hold(sql);
+    return sql;
+  };
 
   const connect = async () => {
     try {
@@ -192,7 +293,15 @@ export const openPostgresStore = async (
   };
   const grouped = createGroupCommit({
     connect,
-    sqlOf: createSql,
+    // Every grouped transaction appends to the chain, so its lock is taken with the BEGIN. A call in a savepoint
+    // of its own gets a Sql (and a head slot) of its own: a rollback to its savepoint may undo its append.
+    begin: async (client) => {
+      await client.query(beginLocked);
+      return {
+        shared: holding(createTransactionSql(client)),
+        isolated: () => holding(createTransactionSql(client)),
+      };
+    },
     translate,
     maxBatch: 100,
     onCommit: (size, startedAt) => {
@@ -206,7 +315,7 @@ export const openPostgresStore = async (
     dialect: "postgres",
     location: redactUrl(url),
     pool,
-    sql: createSql({
+    sql: createPoolSql({
       query: ((...args: Parameters<pg.Pool["query"]>) => pool.query(...args)) as Queryable["query"],
     }),
     async transaction(work, options) {
@@ -216,7 +325,9 @@ export const openPostgresStore = async (
       let broken: unknown;
       try {
         await client.query("begin");
-        const result = await work(createSql(client));
+        const tx = createTransactionSql(client);
+        const result = await work(tx);
+        await tx.flush();
         await client.query("commit");
         stats.commits++;
         return result;
@@ -230,12 +341,21 @@ export const openPostgresStore = async (
     },
     async lockAuditChain(tx) {
       // Held to the end of the transaction: the calls of one group-commit batch share a transaction (and its Sql).
-      if (chainHolders.has(tx)) return;
+      const held = chainHolders.get(tx);
+      if (held) return held;
       await tx.get("select pg_advisory_xact_lock(?, ?)", [LOCK_NAMESPACE, AUDIT_CHAIN_LOCK]);
-      chainHolders.add(tx);
+      return hold(tx);
     },
     get ownerId() {
       return owner.ownerId;
+    },
+    changes: {
+      listen: (listener) => {
+        changeListeners.add(listener);
+      },
+      get listening() {
+        return owner.listening;
+      },
     },
     async isOwnerAlive(sql, ownerId) {
       if (ownerId === owner.ownerId) return true;
