@@ -98,8 +98,10 @@ export type Store = {
   /**
    * Runs `work` in one transaction and resolves after its commit; if `work` throws, none of its writes happen.
    * SQLite shares one commit among concurrent callers (group commit) always. PostgreSQL uses a short transaction
-   * of its own, unless `grouped`: then `work` shares a transaction and its commit with other grouped work, each
-   * in a savepoint. Group what appends to the audit chain, which allows one appender at a time.
+   * of its own, unless `grouped`: then `work` shares a transaction and its commit with other grouped work
+   * (see group-commit.ts). Group what appends to the audit chain, which allows one appender at a time. Grouped work
+   * may run twice (PostgreSQL runs a batch again, call by call, after one call failed): it must do nothing
+   * outside its transaction, as a program does.
    */
   transaction<T>(work: (tx: Sql) => Promise<T>, options?: { grouped?: boolean }): Promise<T>;
   /**
