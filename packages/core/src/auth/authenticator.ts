@@ -203,13 +203,19 @@ export const createAuthenticator = (
       const address = throttleAddress(clientAddress);
       const now = clock.now();
       const key = cacheKey(username, password);
-      const entry = cache.get(key);
-      const decision = await throttle.decide(username, address, now, entry?.principal.userId);
+      const before = cache.get(key);
+      const decision = await throttle.decide(username, address, now, before?.principal.userId);
       if (decision.kind === "refuse") {
         stats.throttled++;
         return { ok: false, error: "TOO_MANY_ATTEMPTS", retryAfterSeconds: decision.retryAfterSeconds };
       }
-      const cached = fromCache(key, entry, decision.version, now);
+      // An entry made while this call read is a verification that finished meanwhile, as fresh as one it would
+      // have shared; the one it read the version for is checked against that version.
+      const entry = cache.get(key);
+      const cached =
+        entry !== before && entry && entry.expiresAt > now
+          ? entry.principal
+          : fromCache(key, before, decision.version, now);
       if (cached) {
         stats.cacheHits++;
         return { ok: true, principal: cached };

@@ -20,6 +20,8 @@ export const recordDelivery = async (
   { clock, ids }: Pick<ProgramContext, "clock" | "ids">,
 ): Promise<OutboxRow[]> => {
   const now = clock.now();
+  // Deferred: the payment request must be committed, or flushed by a read since its insert (the templates' read
+  // in the one-commit program), or this update would run on a snapshot without it.
   await write(tx, "update payment_requests set text_result = ?, email_result = ? where uuid = ?", [
     textResult ?? null,
     emailResult ?? null,

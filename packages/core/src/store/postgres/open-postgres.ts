@@ -201,26 +201,48 @@ const holdSession = async (
   let client: pg.Client | undefined;
   let closed = false;
   let ownerId = 0;
+  /** Tries again a second later, and again after each failure, until it holds the session or is closed. */
+  const reconnect = () => {
+    if (closed) return;
+    setTimeout(() => {
+      connect().catch((error: unknown) => {
+        onError(error);
+        reconnect();
+      });
+    }, 1000).unref();
+  };
   const connect = async (): Promise<void> => {
     const next = new pg.Client(config);
     next.on("error", (error) => {
       onError(error);
-      if (client === next) client = undefined;
+      // Only an established session is lost here; a failed attempt is connect()'s own failure.
+      if (client !== next) return;
+      client = undefined;
       onChange(undefined);
-      if (!closed) setTimeout(() => connect().catch(onError), 1000).unref();
+      reconnect();
     });
     next.on("notification", (notice) => onChange(notice.payload));
-    await next.connect();
-    for (;;) {
-      if (ownerId === 0) ownerId = randomInt(1, 2 ** 31 - 1);
-      const { rows } = await next.query<{ got: boolean }>("select pg_try_advisory_lock($1, $2) as got", [
-        OWNER_NAMESPACE,
-        ownerId,
-      ]);
-      if (rows[0]?.got) break;
-      ownerId = 0;
+    try {
+      await next.connect();
+      for (;;) {
+        if (ownerId === 0) ownerId = randomInt(1, 2 ** 31 - 1);
+        const { rows } = await next.query<{ got: boolean }>("select pg_try_advisory_lock($1, $2) as got", [
+          OWNER_NAMESPACE,
+          ownerId,
+        ]);
+        if (rows[0]?.got) break;
+        ownerId = 0;
+      }
+      await next.query(`listen ${CHANGES_CHANNEL}`);
+    } catch (error) {
+      // Ended, so that a half-made session cannot keep the owner lock.
+      await next.end().catch(() => undefined);
+      throw error;
     }
-    await next.query(`listen ${CHANGES_CHANNEL}`);
+    if (closed) {
+      await next.end().catch(() => undefined);
+      return;
+    }
     client = next;
     // Whatever changed while no one listened is not known.
     onChange(undefined);
@@ -344,7 +366,8 @@ export const openPostgresStore = async (
       const held = chainHolders.get(tx);
       if (held) return held;
       await tx.get("select pg_advisory_xact_lock(?, ?)", [LOCK_NAMESPACE, AUDIT_CHAIN_LOCK]);
-      return hold(tx);
+      // A head is kept only for a transaction's own Sql, which ends with it.
+      return "flush" in tx ? hold(tx) : undefined;
     },
     get ownerId() {
       return owner.ownerId;
