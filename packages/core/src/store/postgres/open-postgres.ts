@@ -301,7 +301,9 @@ export const openPostgresStore = async (
     chainHolders.set(sql, slot);
     return slot;
   };
-  const holding = (sql: TransactionSql) => {
+  /** A transaction of a batch, which took the chain's lock with its BEGIN. */
+  const lockedSql = (client: pg.PoolClient) => {
+    const sql = createTransactionSql(client);
     hold(sql);
     return sql;
   };
@@ -320,8 +322,8 @@ export const openPostgresStore = async (
     begin: async (client) => {
       await client.query(beginLocked);
       return {
-        shared: holding(createTransactionSql(client)),
-        isolated: () => holding(createTransactionSql(client)),
+        shared: lockedSql(client),
+        isolated: () => lockedSql(client),
       };
     },
     translate,
